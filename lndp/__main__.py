@@ -1,0 +1,105 @@
+"""Command line: `python -m lndp train|bench|book ...`; `python -m lndp COMMAND --help`."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+
+from lndp.config import SCALES, TASKS, ConfigError, preset
+
+
+def _parse_value(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # a bare word, e.g. a strategy name
+
+
+def _train_parser(sub) -> None:
+    p = sub.add_parser(
+        "train",
+        help="evolve an LNDP on a task",
+        description="Evolve an LNDP with an evosax strategy and write a run folder "
+        "(config.json, log.csv, checkpoint.pkl, params.npz, summary.json).",
+    )
+    p.add_argument("--task", choices=TASKS, default="foraging", help="the task (default foraging)")
+    p.add_argument("--preset", choices=SCALES, default="reduced",
+                   help="scale: smoke = seconds, reduced = <~1 h on 2 CPU cores, "
+                   "paper = the paper's settings for a GPU (default reduced)")
+    p.add_argument("--seed", type=int, default=0, help="seed for everything (default 0)")
+    p.add_argument("--out", required=True, help="run folder to create or resume")
+    p.add_argument("--strategy", help="evosax algorithm name, e.g. CMA_ES, Sep_CMA_ES, SNES")
+    p.add_argument("--popsize", type=int, help="population size (>= 2)")
+    p.add_argument("--generations", type=int, help="number of generations (>= 1)")
+    p.add_argument("--sa-steps", type=int, help="spontaneous-activity steps (0 = off)")
+    p.add_argument("--ndp", action="store_true",
+                   help="NDP ablation: no updates after spontaneous activity (needs --sa-steps > 0)")
+    p.add_argument("--no-sp", action="store_true",
+                   help="switch structural plasticity (synaptogenesis and pruning) off")
+    p.add_argument("--mu-conn", type=float, help="mean initial connection probability in [0, 1]")
+    p.add_argument("--sigma-conn", type=float, help="std of the initial connection probability")
+    p.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                   help="any other config field, e.g. --set model.decision=bernoulli "
+                   "--set task.p_switch=0.2 (repeatable)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out exactly")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace a run already in --out (its files are deleted)")
+    p.add_argument("--stop-after", type=int,
+                   help="stop after this many generations of this call (resumable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _train_config(args):
+    overrides = {"train.seed": args.seed}
+    for flag, field in (("strategy", "train.strategy"), ("popsize", "train.popsize"),
+                        ("generations", "train.generations"), ("sa_steps", "model.sa_steps"),
+                        ("mu_conn", "model.mu_conn"), ("sigma_conn", "model.sigma_conn")):
+        if getattr(args, flag) is not None:
+            overrides[field] = getattr(args, flag)
+    if args.ndp:
+        overrides["model.lifetime_updates"] = False
+    if args.no_sp:
+        overrides["model.synaptogenesis"] = False
+        overrides["model.pruning"] = False
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--set {item}: write SECTION.FIELD=VALUE")
+        overrides[key.strip()] = _parse_value(value.strip())
+    return preset(args.task, args.preset, **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lndp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _train_parser(sub)
+    from lndp import bench, book
+
+    bench.add_parser(sub)
+    book.add_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            from lndp.train import RunFolderError, train
+
+            config = _train_config(args)
+            try:
+                rows = train(config, args.out, resume=args.resume, overwrite=args.overwrite,
+                             progress=not args.no_progress, stop_after=args.stop_after)
+            except RunFolderError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+            last = rows[-1] if rows else {}
+            print(f"{args.out}: {len(rows)} generations; last mean fitness "
+                  f"{float(last.get('fitness_mean', 'nan')):.2f}, best so far "
+                  f"{float(last.get('best_so_far', 'nan')):.2f}")
+            return 0
+        return args.run(args)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

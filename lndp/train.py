@@ -1,0 +1,306 @@
+"""Evolution of LNDP parameters with evosax: one jitted generation, logs, checkpoints, resume.
+
+A generation is one jitted function: ask → evaluate the whole population → tell. The
+population is sharded over all `jax.devices()` (on a CPU, expose the cores as devices with
+XLA_FLAGS=--xla_force_host_platform_device_count=2; on several GPUs or hosts it is the same
+code after `jax.distributed.initialize()`). Every member gets its own evaluation key,
+derived from the run seed and the generation, so results do not depend on the number of
+devices, and a resumed run repeats exactly what an uninterrupted one would have done.
+
+A run folder holds:
+    config.json      the full Config
+    log.csv          one row per generation
+    checkpoint.pkl   ES state, best member, generation (overwritten atomically)
+    params.npz       best member ever and the ES mean, for evaluation and plots
+    summary.json     written last: its presence marks a finished run
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
+
+from lndp.config import Config, ConfigError, config_differences
+from lndp.rollout import Agent, LifetimeResult
+from lndp.strategies import make_strategy
+
+RUN_FILES = ("config.json", "log.csv", "checkpoint.pkl", "params.npz", "summary.json")
+
+
+class RunFolderError(RuntimeError):
+    """The output folder cannot be used as asked (finished run, config mismatch, ...)."""
+
+
+@dataclass
+class TrainState:
+    generation: int
+    es_state: Any
+    best_params: jax.Array
+    best_fitness: float
+
+
+def population_evaluator(agent: Agent, popsize: int, mesh: Mesh) -> Callable:
+    """(population (P, D), key) → LifetimeResult with leading axis P, sharded over `mesh`."""
+    n_devices = mesh.devices.size
+    padded = -(-popsize // n_devices) * n_devices
+    evaluate_shard = jax.shard_map(
+        jax.vmap(agent.fitness), mesh=mesh, in_specs=(P("pop"), P("pop")), out_specs=P("pop"),
+        check_vma=False,
+    )
+    sharding = NamedSharding(mesh, P("pop"))
+
+    def evaluate(population: jax.Array, key: jax.Array) -> LifetimeResult:
+        keys = jax.random.split(key, popsize)
+        if padded != popsize:  # pad with copies so every device gets the same share
+            population = jnp.concatenate([population, population[: padded - popsize]])
+            keys = jnp.concatenate([keys, keys[: padded - popsize]])
+        population = jax.lax.with_sharding_constraint(population, sharding)
+        keys = jax.lax.with_sharding_constraint(keys, sharding)
+        return jax.tree.map(lambda x: x[:popsize], evaluate_shard(population, keys))
+
+    return evaluate
+
+
+class Trainer:
+    """The evolution strategy, the evaluator and the jitted generation for one Config."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.agent = Agent(config)
+        t = config.train
+        self.strategy = make_strategy(t.strategy, t.popsize, self.agent.num_params, t.eigen_every)
+        params = self.strategy.default_params
+        if hasattr(params, "std_init"):
+            params = params.replace(std_init=jnp.asarray(t.sigma_init))
+        self.es_params = params
+        self.mesh = Mesh(np.array(jax.devices()), ("pop",))
+        self.evaluate = population_evaluator(self.agent, t.popsize, self.mesh)
+        self.init_key, self.run_key = jax.random.split(jax.random.PRNGKey(t.seed))
+        self.generation = jax.jit(self._generation)
+
+    def init(self) -> TrainState:
+        es_state = self.strategy.init(self.init_key, self.agent.initial_params, self.es_params)
+        return TrainState(0, self.place(es_state), self.agent.initial_params, -np.inf)
+
+    def place(self, es_state):
+        """Give an ES state the dtypes (no weak types) and replicated placement that a
+        generation returns, so the generation compiles once, fresh or resumed."""
+        shapes = jax.eval_shape(self._generation, es_state, 0)[0]
+        replicated = NamedSharding(self.mesh, P())
+        return jax.tree.map(
+            lambda x, s: jax.device_put(jnp.asarray(x, s.dtype), replicated), es_state, shapes
+        )
+
+    def _generation(self, es_state, generation):
+        key = jax.random.fold_in(self.run_key, generation)
+        k_ask, k_eval, k_tell = jax.random.split(key, 3)
+        population, es_state = self.strategy.ask(k_ask, es_state, self.es_params)
+        result = self.evaluate(population, k_eval)
+        fitness = result.episode_returns.mean(-1)
+        es_state, _ = self.strategy.tell(k_tell, population, -fitness, es_state, self.es_params)
+        best = jnp.argmax(fitness)  # evosax minimises -fitness; we keep the true best
+        return es_state, population[best], result
+
+    def step(self, state: TrainState) -> tuple[TrainState, dict[str, float]]:
+        """Run one generation; returns the new state and its log row."""
+        start = time.perf_counter()
+        es_state, champion, result = self.generation(state.es_state, state.generation)
+        fitness = np.asarray(result.episode_returns.mean(-1))
+        jax.block_until_ready(es_state)
+        seconds = time.perf_counter() - start
+        best_params, best_fitness = state.best_params, state.best_fitness
+        if fitness.max() > best_fitness:
+            best_params, best_fitness = champion, float(fitness.max())
+        episode_means = np.asarray(result.episode_returns).mean(0)
+        row = {
+            "generation": state.generation + 1,
+            "fitness_mean": float(fitness.mean()),
+            "fitness_max": float(fitness.max()),
+            "fitness_min": float(fitness.min()),
+            "fitness_std": float(fitness.std()),
+            "best_so_far": best_fitness,
+            **{f"return_episode_{i + 1}": float(r) for i, r in enumerate(episode_means)},
+            "density_mean": float(np.asarray(result.final_density).mean()),
+            "env_steps": int(np.asarray(result.env_steps).sum() * self.config.task.n_trials),
+            "seconds": seconds,
+        }
+        return TrainState(state.generation + 1, es_state, best_params, best_fitness), row
+
+    def mean_params(self, state: TrainState) -> jax.Array:
+        return self.strategy.get_mean(state.es_state)
+
+
+# -- run folders -------------------------------------------------------------------------
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def save_checkpoint(out: Path, state: TrainState) -> None:
+    payload = {
+        "generation": state.generation,
+        "es_state": jax.device_get(state.es_state),
+        "best_params": np.asarray(state.best_params),
+        "best_fitness": state.best_fitness,
+    }
+    _write_atomic(out / "checkpoint.pkl", pickle.dumps(payload))
+
+
+def load_checkpoint(out: Path, trainer: Trainer) -> TrainState:
+    payload = pickle.loads((out / "checkpoint.pkl").read_bytes())
+    return TrainState(payload["generation"], trainer.place(payload["es_state"]),
+                      jnp.asarray(payload["best_params"]), payload["best_fitness"])
+
+
+def read_log(out: Path | str) -> list[dict[str, str]]:
+    path = Path(out) / "log.csv"
+    if not path.exists():
+        return []
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def is_finished(out: Path | str) -> bool:
+    return (Path(out) / "summary.json").exists()
+
+
+def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool) -> bool:
+    """Check what is in `out` against the request; returns True if a run should resume.
+
+    Nothing already written is removed unless `overwrite` is set.
+    """
+    if resume and overwrite:
+        raise RunFolderError("--resume and --overwrite exclude each other")
+    existing = out / "config.json"
+    if not existing.exists():
+        if resume and (out / "log.csv").exists():
+            raise RunFolderError(f"{out}: has a log but no config.json; cannot resume")
+        out.mkdir(parents=True, exist_ok=True)
+        return False
+    if overwrite:
+        for name in RUN_FILES:
+            (out / name).unlink(missing_ok=True)
+        return False
+    old = Config.from_dict(json.loads(existing.read_text()))
+    differences = config_differences(old, config, ignore=("train.generations",))
+    if differences:
+        raise RunFolderError(
+            f"{out}: holds a run with a different config ({', '.join(differences)} differ); "
+            "choose another folder or pass --overwrite to replace it"
+        )
+    if not resume:
+        state = "a finished run" if is_finished(out) else "an unfinished run"
+        raise RunFolderError(
+            f"{out}: already holds {state}; pass --resume to continue it or --overwrite to "
+            "replace it"
+        )
+    if is_finished(out) and config.train.generations <= old.train.generations:
+        raise RunFolderError(
+            f"{out}: the run already finished {old.train.generations} generations; raise "
+            "train.generations to extend it, or pass --overwrite"
+        )
+    return (out / "checkpoint.pkl").exists()
+
+
+def train(
+    config: Config,
+    out: str | Path,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = True,
+    stop_after: int | None = None,
+) -> list[dict[str, str]]:
+    """Train (or resume) a run into folder `out`; returns its log rows.
+
+    `stop_after` ends the call after that many generations of this call (an interruption,
+    for time-sliced sessions and tests); the run stays resumable.
+    """
+    out = Path(out)
+    resuming = prepare_run_folder(config, out, resume, overwrite)
+    trainer = Trainer(config)
+    (out / "summary.json").unlink(missing_ok=True)  # an extended run is unfinished again
+    (out / "config.json").write_text(config.to_json())
+    if resuming:
+        state = load_checkpoint(out, trainer)
+        rows = read_log(out)[: state.generation]
+    else:
+        state, rows = trainer.init(), []
+    log_path = out / "log.csv"
+    target = config.train.generations
+    if stop_after is not None:
+        target = min(target, state.generation + stop_after)
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=config.train.generations, initial=state.generation,
+                   desc=f"{config.task.name}", unit="gen")
+    with log_path.open("w", newline="") as f:
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(f, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+        try:
+            while state.generation < target:
+                state, row = trainer.step(state)
+                if writer is None:
+                    writer = csv.DictWriter(f, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+                f.flush()
+                rows.append({k: str(v) for k, v in row.items()})
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(best=f"{row['best_so_far']:.1f}",
+                                    mean=f"{row['fitness_mean']:.1f}")
+                if state.generation % config.train.checkpoint_every == 0:
+                    save_checkpoint(out, state)
+        finally:
+            save_checkpoint(out, state)
+            if bar is not None:
+                bar.close()
+    np.savez(out / "params.npz", best=np.asarray(state.best_params),
+             mean=np.asarray(trainer.mean_params(state)), best_fitness=state.best_fitness,
+             generation=state.generation)
+    if state.generation >= config.train.generations:
+        summary = {
+            "generations": state.generation,
+            "best_fitness": state.best_fitness,
+            "final_fitness_mean": float(rows[-1]["fitness_mean"]),
+            "total_seconds": sum(float(r["seconds"]) for r in rows),
+        }
+        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return rows
+
+
+def load_params(out: str | Path, which: str = "best") -> np.ndarray:
+    """A trained parameter vector from a run folder: 'best' member ever or ES 'mean'."""
+    if which not in ("best", "mean"):
+        raise ValueError(f"which: must be 'best' or 'mean', got {which!r}")
+    with np.load(Path(out) / "params.npz") as data:
+        return data[which]
+
+
+def load_config(out: str | Path) -> Config:
+    return Config.from_dict(json.loads((Path(out) / "config.json").read_text()))
+
+
+__all__ = ["Trainer", "TrainState", "train", "load_params", "load_config", "read_log",
+           "is_finished", "RunFolderError", "ConfigError"]

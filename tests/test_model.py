@@ -1,0 +1,149 @@
+"""The LNDP model: topology rules, switches that really switch, optimised = plain maths."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+
+from conftest import small
+from lndp.model import LNDP, allowed_edges, gru_update
+from lndp.rollout import Agent
+
+
+def _noisy_params(agent, key, scale=1.0):
+    """Random parameters far from the initialisation, so development really happens."""
+    return agent.initial_params + scale * jax.random.normal(key, agent.initial_params.shape)
+
+
+def _check_topology(adjacency, n_in, n_out):
+    a = np.asarray(adjacency)
+    n = a.shape[-1]
+    assert not a[..., :, :n_in].any(), "edge into an input"
+    assert not a[..., n - n_out:, :].any(), "edge out of an output"
+    assert not a[..., :n_in, n - n_out:].any(), "input→output edge"
+    assert not np.diagonal(a, axis1=-2, axis2=-1).any(), "self loop"
+
+
+def test_allowed_edges_mask():
+    m = allowed_edges(10, 3, 2)
+    _check_topology(m, 3, 2)
+    assert m[:3, 3:8].all() and m[3:8, 8:].all()
+    hidden = m[3:8, 3:8]
+    assert hidden.sum() == 5 * 4  # all hidden pairs but self loops
+
+
+@pytest.mark.parametrize("decision", ["threshold", "bernoulli"])
+def test_topology_invariants_hold_over_a_lifetime(decision, key):
+    config = small("acrobot", **{"model.decision": decision, "model.sa_steps": 20,
+                                 "model.mu_conn": 0.5, "model.sigma_conn": 0.1})
+    agent = Agent(config)
+    changed = 0
+    for i in range(4):
+        params = _noisy_params(agent, jax.random.fold_in(key, i))
+        _, trace = jax.jit(agent.record)(params, jax.random.fold_in(key, 100 + i))
+        _check_topology(trace.adjacency, 6, 3)
+        assert np.all(np.asarray(trace.weights)[~np.asarray(trace.adjacency)] == 0)
+        changed += int(np.any(np.diff(np.asarray(trace.adjacency), axis=0)))
+    assert changed > 0, "structural plasticity never changed the graph; the test is vacuous"
+
+
+def test_edge_states_are_zero_where_there_is_no_edge(key):
+    config = small("cartpole", **{"model.decision": "bernoulli"})
+    agent = Agent(config)
+    model = agent.model(_noisy_params(agent, key))
+    state = model.init_state(key)
+    for i in range(30):
+        state = model.develop(state, jnp.array(1.0), jax.random.fold_in(key, i))
+        state = model.propagate(state, jax.random.normal(jax.random.fold_in(key, 1000 + i), (4,)))
+        e = np.asarray(state.edge_state)
+        assert np.all(e[np.asarray(state.adjacency) == 0] == 0)
+        _check_topology(state.adjacency > 0, 4, 2)
+
+
+def test_structural_plasticity_off_keeps_adjacency(key):
+    config = small("cartpole", **{"model.synaptogenesis": False, "model.pruning": False,
+                                  "model.sa_steps": 10, "model.decision": "bernoulli"})
+    agent = Agent(config)
+    _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
+    a = np.asarray(trace.adjacency)
+    assert (a == a[0]).all()
+    assert a[0].any(), "initial network is empty; the test is vacuous"
+    # ...while the weights still change (the edge GRU is on):
+    assert not np.allclose(trace.weights[1], trace.weights[-1])
+
+
+def test_ndp_is_frozen_after_spontaneous_activity(key):
+    sa = 15
+    config = small("cartpole", **{"model.sa_steps": sa, "model.lifetime_updates": False,
+                                  "model.decision": "bernoulli"})
+    agent = Agent(config)
+    _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
+    after_sa = sa  # index 0 is G0, then one entry per SA step
+    w, a = np.asarray(trace.weights), np.asarray(trace.adjacency)
+    assert (a[after_sa:] == a[after_sa]).all()
+    assert (w[after_sa:] == w[after_sa]).all()
+    # ...and the same parameters with lifetime updates do keep changing:
+    lndp = Agent(small("cartpole", **{"model.sa_steps": sa, "model.decision": "bernoulli"}))
+    _, trace = jax.jit(lndp.record)(_noisy_params(lndp, key), key)
+    assert not np.array_equal(trace.weights[after_sa], trace.weights[-1])
+
+
+def test_spontaneous_activity_changes_the_network_before_any_observation(key):
+    config = small("cartpole", **{"model.sa_steps": 10})
+    agent = Agent(config)
+    _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
+    assert (np.asarray(trace.phase[:11]) == 0).all()
+    assert not np.array_equal(trace.weights[0], trace.weights[10])
+    assert not np.array_equal(trace.activity[1], trace.activity[10])
+
+
+def test_record_and_lifetime_agree(key):
+    config = small("foraging", **{"model.sa_steps": 5, "model.decision": "bernoulli"})
+    agent = Agent(config)
+    params = _noisy_params(agent, key, 0.5)
+    result = jax.jit(agent.lifetime)(params, key)
+    recorded, _ = jax.jit(agent.record)(params, key)
+    np.testing.assert_allclose(result.episode_returns, recorded.episode_returns)
+    np.testing.assert_allclose(result.final_density, recorded.final_density)
+
+
+def test_factored_edge_model_equals_plain_concatenation(key):
+    """The per-node factoring of the edge GRU and synaptogenesis MLP is exact maths."""
+    config = small("cartpole")
+    model = LNDP(config.model, 4, 2, rngs=nnx.Rngs(3))
+    n, h_dim, e_dim = 32, 8, 4
+    ks = jax.random.split(key, 4)
+    h = jax.random.normal(ks[0], (n, h_dim))
+    v = jax.random.normal(ks[1], (n,))
+    e = jax.random.normal(ks[2], (n, n, e_dim))
+    r = jnp.array(0.7)
+
+    em = model.edge_model
+    node_in = jnp.concatenate([h, v[:, None]], -1)
+    x = jnp.concatenate([jnp.broadcast_to(node_in[:, None], (n, n, h_dim + 1)),
+                         jnp.broadcast_to(node_in[None, :], (n, n, h_dim + 1)),
+                         jnp.full((n, n, 1), r)], -1)
+    kernel = jnp.concatenate([em.pre.kernel[...], em.post.kernel[...], em.reward.kernel[...]])
+    plain = gru_update(e, x @ kernel + em.pre.bias[...], em.recurrent(e))
+    np.testing.assert_allclose(em(e, h, v, r), plain, rtol=1e-5, atol=1e-5)
+
+    sg = model.synaptogenesis
+    pair = jnp.concatenate([jnp.broadcast_to(h[:, None], (n, n, h_dim)),
+                            jnp.broadcast_to(h[None], (n, n, h_dim))], -1)
+    k1 = jnp.concatenate([sg.pre.kernel[...], sg.post.kernel[...]])
+    plain_p = jax.nn.sigmoid(sg.out(jax.nn.relu(pair @ k1 + sg.pre.bias[...]))[..., 0])
+    np.testing.assert_allclose(sg(h), plain_p, rtol=1e-5, atol=1e-6)
+
+
+def test_initial_density_follows_mu_conn(key):
+    for mu in (0.0, 1.0):
+        agent = Agent(small("cartpole", **{"model.mu_conn": mu, "model.sigma_conn": 0.0}))
+        model = agent.model(agent.initial_params)
+        a = np.asarray(model.init_state(key).adjacency)
+        assert a.sum() == (0 if mu == 0 else agent.allowed.sum())
+    agent = Agent(small("cartpole", **{"model.mu_conn": 0.5, "model.sigma_conn": 0.0}))
+    model = agent.model(agent.initial_params)
+    densities = [float(agent.density(model.init_state(jax.random.fold_in(key, i)).adjacency))
+                 for i in range(20)]
+    assert abs(np.mean(densities) - 0.5) < 0.03

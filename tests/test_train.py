@@ -1,0 +1,90 @@
+"""Training: determinism, exact resume, run-folder safety, real learning, device count."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import small
+from lndp.train import RunFolderError, load_params, read_log, train
+
+IGNORED = {"seconds"}
+
+
+def _same_logs(a, b):
+    assert len(a) == len(b)
+    for ra, rb in zip(a, b):
+        assert {k: v for k, v in ra.items() if k not in IGNORED} == \
+               {k: v for k, v in rb.items() if k not in IGNORED}
+
+
+def test_same_seed_same_log(tmp_path):
+    config = small("foraging", **{"train.generations": 3})
+    a = train(config, tmp_path / "a", progress=False)
+    b = train(config, tmp_path / "b", progress=False)
+    _same_logs(a, b)
+    c = train(config.replace(**{"train.seed": 1}), tmp_path / "c", progress=False)
+    assert [r["fitness_mean"] for r in a] != [r["fitness_mean"] for r in c]
+
+
+def test_resume_equals_uninterrupted(tmp_path):
+    config = small("cartpole", **{"train.generations": 5, "train.checkpoint_every": 2,
+                                  "train.eigen_every": 2})
+    full = train(config, tmp_path / "full", progress=False)
+    part = train(config, tmp_path / "part", progress=False, stop_after=3)
+    assert len(part) == 3 and not (tmp_path / "part" / "summary.json").exists()
+    resumed = train(config, tmp_path / "part", progress=False, resume=True)
+    _same_logs(full, resumed)
+    _same_logs(full, read_log(tmp_path / "part"))
+    np.testing.assert_array_equal(load_params(tmp_path / "full"), load_params(tmp_path / "part"))
+
+
+def test_run_folder_is_never_overwritten_silently(tmp_path):
+    config = small("foraging", **{"train.generations": 2})
+    out = tmp_path / "run"
+    train(config, out, progress=False)
+    log = (out / "log.csv").read_text()
+    with pytest.raises(RunFolderError, match="finished run"):
+        train(config, out, progress=False)
+    with pytest.raises(RunFolderError, match="model.sa_steps"):
+        train(config.replace(**{"model.sa_steps": 3}), out, progress=False, resume=True)
+    with pytest.raises(RunFolderError, match="already finished"):
+        train(config, out, progress=False, resume=True)
+    assert (out / "log.csv").read_text() == log
+    # Extending a finished run continues it; overwriting starts afresh.
+    rows = train(config.replace(**{"train.generations": 3}), out, progress=False, resume=True)
+    assert [r["generation"] for r in rows] == ["1", "2", "3"]
+    rows = train(config, out, progress=False, overwrite=True)
+    assert len(rows) == 2
+
+
+def test_training_improves_foraging_fitness(tmp_path):
+    """No mock: CMA-ES on Foraging raises mean population fitness well above generation 1."""
+    config = small("foraging", **{"train.popsize": 32, "train.generations": 25,
+                                  "task.n_trials": 2, "task.n_episodes": 1,
+                                  "task.max_steps": 40, "train.eigen_every": 5,
+                                  "train.checkpoint_every": 100})
+    rows = train(config, tmp_path / "learn", progress=False)
+    mean = np.array([float(r["fitness_mean"]) for r in rows])
+    assert mean[-5:].mean() > mean[0] + 30, mean
+
+
+@pytest.mark.slow
+def test_one_and_two_devices_give_the_same_log(tmp_path):
+    script = (
+        "import sys, lndp, jax; from conftest import small; from lndp.train import train;"
+        "assert len(jax.devices()) == int(sys.argv[2]);"
+        "train(small('foraging', **{'train.popsize': 6, 'train.generations': 2}), sys.argv[1],"
+        " progress=False)"
+    )
+    logs = []
+    for n in (1, 2):
+        env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={n}",
+               "PYTHONPATH": os.path.dirname(__file__)}
+        out = tmp_path / f"d{n}"
+        subprocess.run([sys.executable, "-c", script, str(out), str(n)], check=True, env=env)
+        logs.append(read_log(out))
+    _same_logs(*logs)
