@@ -1,12 +1,138 @@
-"""`python -m lndp book`: run the figure notebooks with papermill and build the Jupyter Book."""
+"""`python -m lndp book`: run the figure notebooks with papermill and build the Jupyter Book.
+
+1. Every notebook in notebooks/ is executed with papermill (kernel ``python3``, parameters
+   scale, results_dir, figures_dir) into ``_build/notebooks/``; the committed notebooks
+   stay clean (no outputs). A failing cell fails the command.
+2. The book's sources are staged into ``_build/source/`` — ``_config.yml``, ``_toc.yml``,
+   ``book/`` and the *executed* notebooks under the same ``notebooks/`` paths the TOC
+   names, so the launch buttons (Colab, Binder) point at the committed notebooks — and
+   ``jupyter-book build _build/source --path-output . --warningiserror --keep-going``
+   writes the HTML to ``_build/html/``. Notebook execution is off in ``_config.yml``:
+   papermill already ran them.
+
+Smoke runs go to ``_build/smoke/results`` and ``_build/smoke/figures`` unless given, so
+they never mix with the reduced-scale results committed under ``results/``.
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lndp.config import SCALES
+
+NOTEBOOKS = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp",
+             "network_development")
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("book", help="execute the notebooks and build the book")
+    p = sub.add_parser(
+        "book",
+        help="execute the notebooks and build the book",
+        description="Execute the figure notebooks with papermill into _build/notebooks/ and "
+        "build the Jupyter Book into _build/html/ (fails on any notebook error or Sphinx "
+        "warning).",
+    )
+    p.add_argument("--scale", choices=SCALES, default="smoke",
+                   help="experiment scale passed to every notebook (default smoke)")
+    p.add_argument("--results-dir",
+                   help="run folders (default: results for reduced/paper, "
+                   "_build/smoke/results for smoke); finished runs there are read, not retrained")
+    p.add_argument("--figures-dir",
+                   help="where figures are written (default: figures for reduced/paper, "
+                   "_build/smoke/figures for smoke)")
+    p.add_argument("--skip-execute", action="store_true",
+                   help="do not run the notebooks; build from the executed copies in "
+                   "_build/notebooks/")
+    p.add_argument("--retrain", action="store_true",
+                   help="retrain every run even where finished runs exist")
     p.set_defaults(run=_main)
 
 
+def _ensure_kernel() -> None:
+    """Make sure a `python3` kernel exists (ipykernel's own; installs it into the venv if not)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix",
+                        "--name", "python3"], check=True)
+
+
+def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir: Path,
+                      retrain: bool = False) -> None:
+    import papermill as pm
+
+    _ensure_kernel()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in NOTEBOOKS:
+        start = time.perf_counter()
+        print(f"executing notebooks/{name}.ipynb (scale={scale}) ...", flush=True)
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / f"{name}.ipynb"),
+            str(out_dir / f"{name}.ipynb"),
+            parameters={"scale": scale, "results_dir": str(results_dir),
+                        "figures_dir": str(figures_dir), "retrain": retrain},
+            kernel_name="python3",
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
+        print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def stage_sources(executed: Path, source: Path) -> None:
+    """Copy the book's sources and the executed notebooks into one folder to build."""
+    if source.exists():
+        shutil.rmtree(source)
+    source.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "book", source / "book")
+    (source / "notebooks").mkdir()
+    for name in NOTEBOOKS:
+        path = executed / f"{name}.ipynb"
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: not executed yet; run without --skip-execute")
+        shutil.copy2(path, source / "notebooks" / path.name)
+
+
+def build(source: Path) -> int:
+    html = ROOT / "_build" / "html"
+    if html.exists():
+        shutil.rmtree(html)  # a clean build, so no stale page survives
+    command = ["jupyter-book", "build", str(source), "--path-output", str(ROOT),
+               "--warningiserror", "--keep-going", "--all"]
+    jb = Path(sys.executable).with_name("jupyter-book")
+    if jb.exists():
+        command[0] = str(jb)
+    print(" ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
 def _main(args) -> int:
-    raise SystemExit("error: the book is not built yet (see the open issue on notebooks)")
+    start = time.perf_counter()
+    smoke = args.scale == "smoke"
+    results_dir = Path(args.results_dir or ("_build/smoke/results" if smoke else "results"))
+    figures_dir = Path(args.figures_dir or ("_build/smoke/figures" if smoke else "figures"))
+    results_dir = results_dir if results_dir.is_absolute() else Path.cwd() / results_dir
+    figures_dir = figures_dir if figures_dir.is_absolute() else Path.cwd() / figures_dir
+    executed = ROOT / "_build" / "notebooks"
+    if not args.skip_execute:
+        try:
+            execute_notebooks(args.scale, results_dir, figures_dir, executed, args.retrain)
+        except Exception as error:  # papermill: PapermillExecutionError names the cell
+            print(f"error: notebook execution failed: {error}", file=sys.stderr)
+            return 1
+    stage_sources(executed, ROOT / "_build" / "source")
+    code = build(ROOT / "_build" / "source")
+    if code:
+        print("error: jupyter-book build failed (see the warnings above)", file=sys.stderr)
+        return code
+    print(f"book built in {time.perf_counter() - start:.0f} s: "
+          f"{ROOT / '_build' / 'html' / 'index.html'}")
+    return 0

@@ -1,0 +1,364 @@
+"""The paper's experiments as named conditions, and a small resumable driver for them.
+
+Each figure is a set of tasks and named conditions (condition name → dotted config
+overrides on top of `lndp.config.preset(task, scale)`). `run_figure` trains every
+task × condition × seed into
+
+    <results_dir>/<figure>/<task>/<condition>/seed<k>/
+
+skipping finished runs and resuming unfinished ones, so a notebook re-run costs nothing
+once its runs exist, and committed results under ``results/`` are read instead of being
+retrained. A run whose exact config already finished under another figure (e.g. the
+CartPole LNDP with spontaneous activity, shared by two figures) is copied, not retrained.
+
+Everything returned is a tidy pandas DataFrame: one row per observation.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from lndp.config import SCALES, Config, preset
+
+FIGURES = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp", "network_development")
+
+#: seeds per condition when `run_figure(seeds=None)`
+DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "paper": 5}
+
+
+def sa_steps(scale: str) -> int:
+    """Spontaneous-activity steps used by the SA and NDP figures (paper: 100)."""
+    return 10 if scale == "smoke" else 100
+
+
+def _sp_name(sp: bool, mu: float, sigma: float) -> str:
+    return f"{'sp' if sp else 'nosp'}_mu{mu:g}_sigma{sigma:g}"
+
+
+def _sp_conditions(scale: str) -> dict[str, dict[str, Any]]:
+    if scale == "smoke":
+        grid = [(0.5, 0.1)]
+    else:
+        grid = [(mu, sigma) for mu in (0.0, 0.5, 1.0) for sigma in (0.0, 0.1)]
+    conditions = {}
+    for sp in (True, False):
+        for mu, sigma in grid:
+            if not sp and mu == 0.0:
+                continue  # paper: no-SP is not run from empty networks (nothing could grow)
+            overrides = {"model.mu_conn": mu, "model.sigma_conn": sigma}
+            if not sp:
+                overrides |= {"model.synaptogenesis": False, "model.pruning": False}
+            conditions[_sp_name(sp, mu, sigma)] = overrides
+    return conditions
+
+
+def tasks(figure: str, scale: str) -> tuple[str, ...]:
+    """The tasks of a figure at a scale."""
+    _check(figure, scale)
+    if figure == "structural_plasticity":
+        return ("cartpole", "acrobot", "pendulum", "foraging")
+    if figure == "spontaneous_activity":
+        return ("cartpole",)
+    if figure == "ndp_vs_lndp":
+        return ("foraging", "cartpole")
+    return ("cartpole",) if scale == "smoke" else ("cartpole", "acrobot", "pendulum", "foraging")
+
+
+def conditions(figure: str, scale: str) -> dict[str, dict[str, Any]]:
+    """Condition name → dotted config overrides, for a figure at a scale."""
+    _check(figure, scale)
+    sa = sa_steps(scale)
+    if figure == "structural_plasticity":
+        return _sp_conditions(scale)
+    if figure == "spontaneous_activity":
+        return {
+            "sa_lndp": {"model.sa_steps": sa},
+            "nosa_lndp": {"model.sa_steps": 0},
+            "sa_nolifetime": {"model.sa_steps": sa, "model.lifetime_updates": False},
+        }
+    if figure == "ndp_vs_lndp":
+        return {
+            "lndp": {"model.sa_steps": sa},
+            "ndp": {"model.sa_steps": sa, "model.lifetime_updates": False},
+        }
+    # network_development: the default LNDP (SP on, μ_conn 0.5, σ_conn 0.1); at smoke
+    # scale this is the structural_plasticity run "sp_mu0.5_sigma0.1", which is reused.
+    return {"lndp": {}}
+
+
+def label(condition: str) -> str:
+    """A human-readable label for a condition name (used in legends)."""
+    fixed = {
+        "sa_lndp": "SA + lifetime updates",
+        "nosa_lndp": "no SA",
+        "sa_nolifetime": "SA, no lifetime updates",
+        "lndp": "LNDP",
+        "ndp": "NDP",
+    }
+    if condition in fixed:
+        return fixed[condition]
+    if condition.startswith(("sp_", "nosp_")):
+        sp, mu, sigma = condition.split("_")
+        return f"{'SP' if sp == 'sp' else 'no SP'} (μ={mu[2:]}, σ={sigma[5:]})"
+    return condition
+
+
+def _check(figure: str, scale: str) -> None:
+    if figure not in FIGURES:
+        raise ValueError(f"figure: unknown figure {figure!r}; valid: {', '.join(FIGURES)}")
+    if scale not in SCALES:
+        raise ValueError(f"scale: unknown scale {scale!r}; valid: {', '.join(SCALES)}")
+
+
+def figure_config(figure: str, task: str, condition: str, scale: str, seed: int) -> Config:
+    return preset(task, scale, **conditions(figure, scale)[condition], **{"train.seed": seed})
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The folder holding pyproject.toml above `start` (default: cwd), else cwd (Colab)."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").exists() and (folder / "lndp").is_dir():
+            return folder
+    return here
+
+
+def resolve(path: str | Path) -> Path:
+    """A relative path is taken relative to the project root (notebooks run in notebooks/)."""
+    path = Path(path)
+    return path if path.is_absolute() else project_root() / path
+
+
+def _seed_list(seeds: int | Iterable[int] | None, scale: str) -> list[int]:
+    if seeds is None:
+        seeds = DEFAULT_SEEDS[scale]
+    if isinstance(seeds, int):
+        return list(range(seeds))
+    return [int(s) for s in seeds]
+
+
+# -- the driver ------------------------------------------------------------------------
+
+@dataclass
+class FigureResults:
+    """What `run_figure` returns: tidy frames (see the module docstring)."""
+
+    figure: str
+    scale: str
+    runs: pd.DataFrame  # one row per run: task, condition, seed, path, status
+    training: pd.DataFrame  # one row per generation × run
+    evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)  # per episode × trial
+
+    def __repr__(self) -> str:
+        return (f"FigureResults({self.figure!r}, scale={self.scale!r}, runs={len(self.runs)}, "
+                f"training rows={len(self.training)}, evaluation rows={len(self.evaluation)})")
+
+
+def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Path | None:
+    """A finished run elsewhere in results_dir with exactly this config."""
+    wanted = config.to_dict()
+    for path in sorted(results_dir.glob("*/*/*/seed*/config.json")):
+        folder = path.parent
+        if folder.resolve() == exclude.resolve() or not (folder / "summary.json").exists():
+            continue
+        try:
+            if json.loads(path.read_text()) == wanted:
+                return folder
+        except (OSError, json.JSONDecodeError):
+            continue
+    return None
+
+
+def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = False) -> str:
+    """Make sure `out` holds a finished run of `config`; returns what was done."""
+    from lndp.train import is_finished, load_config, train
+
+    if retrain:
+        train(config, out, overwrite=True, progress=False)
+        return "trained (retrain)"
+    if is_finished(out) and (out / "config.json").exists():
+        old = load_config(out)
+        if old.to_dict() == config.to_dict():
+            return "finished (read)"
+        if old.replace(**{"train.generations": config.train.generations}) == config and \
+                old.train.generations < config.train.generations:
+            train(config, out, resume=True, progress=False)  # extend a finished run
+            return "extended"
+        raise RuntimeError(
+            f"{out}: holds a finished run with another config; pass retrain=True to replace "
+            "it, or use another results_dir"
+        )
+    if not (out / "config.json").exists():
+        twin = _find_finished_twin(results_dir, config, out)
+        if twin is not None:
+            if out.exists():
+                shutil.rmtree(out)
+            shutil.copytree(twin, out)
+            return f"copied from {twin.relative_to(results_dir)}"
+        train(config, out, progress=False)
+        return "trained"
+    train(config, out, resume=True, progress=False)
+    return "resumed"
+
+
+def run_figure(
+    figure: str,
+    scale: str = "smoke",
+    seeds: int | Iterable[int] | None = None,
+    results_dir: str | Path = "results",
+    retrain: bool = False,
+    n_eval_trials: int | None = None,
+    verbose: bool = True,
+) -> FigureResults:
+    """Train (or read) every run of a figure and return its tidy data.
+
+    seeds: a count (seeds 0..k-1), a list of seeds, or None (DEFAULT_SEEDS[scale]).
+    n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
+    best parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
+    """
+    from lndp.train import read_log
+
+    _check(figure, scale)
+    results_dir = resolve(results_dir)
+    seed_list = [0] if figure == "network_development" and seeds is None else _seed_list(seeds, scale)
+    runs, frames = [], []
+    for task in tasks(figure, scale):
+        for condition in conditions(figure, scale):
+            for seed in seed_list:
+                out = results_dir / figure / task / condition / f"seed{seed}"
+                config = figure_config(figure, task, condition, scale, seed)
+                status = train_run(config, out, results_dir, retrain=retrain)
+                if verbose:
+                    print(f"{figure}/{task}/{condition}/seed{seed}: {status}", file=sys.stdout)
+                runs.append({"figure": figure, "task": task, "condition": condition,
+                             "label": label(condition), "seed": seed, "path": str(out),
+                             "status": status})
+                log = pd.DataFrame(read_log(out)).apply(pd.to_numeric, errors="coerce")
+                log.insert(0, "seed", seed)
+                log.insert(0, "label", label(condition))
+                log.insert(0, "condition", condition)
+                log.insert(0, "task", task)
+                log.insert(0, "figure", figure)
+                log["structural_plasticity"] = config.model.structural_plasticity
+                log["mu_conn"] = config.model.mu_conn
+                log["sigma_conn"] = config.model.sigma_conn
+                log["sa_steps"] = config.model.sa_steps
+                log["lifetime_updates"] = config.model.lifetime_updates
+                frames.append(log)
+    results = FigureResults(figure, scale, pd.DataFrame(runs),
+                            pd.concat(frames, ignore_index=True))
+    if figure in ("spontaneous_activity", "ndp_vs_lndp"):
+        n = n_eval_trials or (4 if scale == "smoke" else 20)
+        episodes = 3 if figure == "spontaneous_activity" else None
+        results.evaluation = evaluate_runs(results.runs, n, n_episodes=episodes, retrain=retrain)
+        results.evaluation.to_csv(results_dir / figure / "evaluation.csv", index=False)
+    return results
+
+
+def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = None,
+                  eval_seed: int = 12345, retrain: bool = False) -> pd.DataFrame:
+    """Per-episode returns of each run's best parameters over `n_trials` fresh lifetimes.
+
+    n_episodes overrides the lifetime's episode count (the paper's SA figure shows 3
+    episodes; smoke-scale training uses 1). Cached as evaluation.csv in each run folder.
+    Columns: figure, task, condition, label, seed, eval_trial, episode, return.
+    """
+    import jax
+
+    from lndp.rollout import Agent, evaluate
+    from lndp.train import load_config, load_params
+
+    frames = []
+    for run in runs.itertuples():
+        out = Path(run.path)
+        cache = out / "evaluation.csv"
+        config = load_config(out)
+        if n_episodes is not None:
+            config = config.replace(**{"task.n_episodes": n_episodes})
+        tag = f"{n_trials}x{config.task.n_episodes}@{eval_seed}"
+        if cache.exists() and not retrain:
+            frame = pd.read_csv(cache)
+            if len(frame) and frame["tag"].iloc[0] == tag:
+                frames.append(frame)
+                continue
+        agent = Agent(config)
+        returns = evaluate(agent, load_params(out, "best"), jax.random.PRNGKey(eval_seed), n_trials)
+        trial, episode = np.meshgrid(np.arange(n_trials), np.arange(returns.shape[1]),
+                                     indexing="ij")
+        frame = pd.DataFrame({
+            "figure": run.figure, "task": run.task, "condition": run.condition,
+            "label": run.label, "seed": run.seed, "eval_trial": trial.ravel(),
+            "episode": episode.ravel() + 1, "return": returns.ravel(), "tag": tag,
+        })
+        frame.to_csv(cache, index=False)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).drop(columns="tag")
+
+
+# -- network development -----------------------------------------------------------------
+
+@dataclass
+class Development:
+    """One recorded lifetime: density over time and graph snapshots."""
+
+    task: str
+    density: pd.DataFrame  # step, phase, phase_name, density, reward
+    snapshots: list[dict[str, Any]]  # {step, title, adjacency (N,N), weights (N,N)}
+    n_inputs: int
+    n_outputs: int
+    returns: np.ndarray  # episode returns of this lifetime
+
+
+def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
+                       n_episodes: int | None = None) -> Development:
+    """Record one lifetime of a trained run's best parameters (`Agent.record`)."""
+    import jax
+
+    from lndp.config import io_sizes
+    from lndp.rollout import Agent
+    from lndp.train import load_config, load_params
+
+    config = load_config(run_dir)
+    if n_episodes is not None:
+        config = config.replace(**{"task.n_episodes": n_episodes})
+    agent = Agent(config)
+    result, trace = jax.jit(agent.record)(load_params(run_dir, "best"), jax.random.PRNGKey(key))
+    trace = jax.tree.map(np.asarray, trace)
+    keep = trace.active.astype(bool)
+    phase = trace.phase[keep]
+    names = np.where(phase == 0, "development (SA)" if config.model.sa_steps else "initial",
+                     np.char.add("episode ", phase.astype(str)))
+    density = pd.DataFrame({
+        "task": config.task.name, "step": np.arange(keep.sum()), "phase": phase,
+        "phase_name": names, "density": trace.density[keep], "reward": trace.reward[keep],
+    })
+    adjacency, weights = trace.adjacency[keep], trace.weights[keep]
+    steps = np.unique(np.linspace(0, len(density) - 1, n_snapshots).round().astype(int))
+    snapshots = [{"step": int(s), "title": f"step {s} ({names[s]})",
+                  "adjacency": adjacency[s], "weights": weights[s]} for s in steps]
+    n_inputs, n_outputs = io_sizes(config.task)
+    return Development(config.task.name, density, snapshots, n_inputs, n_outputs,
+                       np.asarray(result.episode_returns))
+
+
+def save_development(dev: Development, folder: str | Path) -> None:
+    """Write density.csv and snapshots.npz for a recorded lifetime."""
+    folder = resolve(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    dev.density.to_csv(folder / "density.csv", index=False)
+    np.savez(folder / "snapshots.npz", steps=[s["step"] for s in dev.snapshots],
+             adjacency=np.stack([s["adjacency"] for s in dev.snapshots]),
+             weights=np.stack([s["weights"] for s in dev.snapshots]))
+
+
+__all__ = ["FIGURES", "DEFAULT_SEEDS", "FigureResults", "Development", "conditions", "tasks",
+           "label", "run_figure", "evaluate_runs", "record_development", "save_development",
+           "figure_config", "project_root", "resolve", "sa_steps"]

@@ -1,0 +1,254 @@
+"""Figure functions shared by the notebooks (matplotlib + seaborn).
+
+Every function draws one figure, saves it as ``<figures_dir>/<name>.png`` and ``.svg``
+together with the tidy data behind it as ``<name>.csv``, and returns the Figure. Colours
+follow the paper: structural plasticity (SP) on in reds, off in blues; one shade per
+initial-connectivity distribution (μ_conn, σ_conn).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+
+from lndp.experiments import label as condition_label
+from lndp.experiments import resolve
+
+TASK_TITLES = {"cartpole": "CartPole", "acrobot": "Acrobot", "pendulum": "Pendulum",
+               "foraging": "Foraging"}
+NODE_COLOURS = {"input": "#2ca02c", "hidden": "#7f7f7f", "output": "#ff7f0e"}
+POSITIVE, NEGATIVE = "#c0392b", "#2166ac"
+
+sns.set_theme(context="notebook", style="whitegrid")
+
+
+def _scale_note(scale: str) -> str:
+    return f"scale: {scale}"
+
+
+def save(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: str | Path) -> Path:
+    """Write <name>.png (150 dpi), <name>.svg and <name>.csv into figures_dir."""
+    folder = resolve(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / f"{name}.png", dpi=150, bbox_inches="tight")
+    fig.savefig(folder / f"{name}.svg", bbox_inches="tight")
+    data.to_csv(folder / f"{name}.csv", index=False)
+    return folder / f"{name}.png"
+
+
+def condition_palette(condition_names: Iterable[str]) -> dict[str, tuple]:
+    """SP conditions in reds, no-SP in blues (darker = denser start), others qualitative."""
+    names = list(dict.fromkeys(condition_names))
+    sp = sorted(n for n in names if n.startswith("sp_"))
+    nosp = sorted(n for n in names if n.startswith("nosp_"))
+    others = [n for n in names if n not in sp and n not in nosp]
+    palette = {}
+    for group, cmap in ((sp, "Reds"), (nosp, "Blues")):
+        shades = sns.color_palette(cmap, n_colors=len(group) + 2)[2:] if group else []
+        palette |= dict(zip(group, shades))
+    fixed = {"lndp": "#d62728", "ndp": "#1f77b4", "sa_lndp": "#d62728",
+             "nosa_lndp": "#1f77b4", "sa_nolifetime": "#2ca02c"}
+    extra = iter(sns.color_palette("tab10"))
+    for n in others:
+        palette[n] = fixed.get(n) or next(extra)
+    return palette
+
+
+def _seed_summary(df: pd.DataFrame, metric: str) -> pd.DataFrame:
+    grouped = df.groupby(["task", "condition", "generation"])[metric]
+    out = grouped.agg(["mean", "min", "max", "count"]).reset_index()
+    out["metric"] = metric
+    return out
+
+
+def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
+                    title: str = "Training curves",
+                    metrics: Sequence[str] = ("fitness_mean", "fitness_max")) -> plt.Figure:
+    """One column per task, one row per metric (population mean / max fitness).
+
+    Lines: mean over seeds; shaded band: min–max over seeds (visible with ≥ 2 seeds).
+    """
+    task_list = list(dict.fromkeys(training["task"]))
+    condition_list = list(dict.fromkeys(training["condition"]))
+    palette = condition_palette(condition_list)
+    n_seeds = training.groupby(["task", "condition"])["seed"].nunique().max()
+    fig, axes = plt.subplots(len(metrics), len(task_list), squeeze=False, sharex="col",
+                             figsize=(3.6 * len(task_list) + 0.6, 2.9 * len(metrics) + 0.9),
+                             layout="constrained")
+    summaries = []
+    for row, metric in enumerate(metrics):
+        summary = _seed_summary(training, metric)
+        summaries.append(summary)
+        for col, task in enumerate(task_list):
+            ax = axes[row, col]
+            for condition in condition_list:
+                part = summary[(summary.task == task) & (summary.condition == condition)]
+                if part.empty:
+                    continue
+                colour = palette[condition]
+                style = "--" if condition.startswith("nosp_") else "-"
+                ax.plot(part.generation, part["mean"], style, color=colour, lw=1.8,
+                        marker="o" if len(part) < 8 else None, ms=3)
+                if part["count"].max() > 1:
+                    ax.fill_between(part.generation, part["min"], part["max"], color=colour,
+                                    alpha=0.18, lw=0)
+            if row == 0:
+                ax.set_title(TASK_TITLES.get(task, task))
+            if row == len(metrics) - 1:
+                ax.set_xlabel("generation")
+            if col == 0:
+                ax.set_ylabel({"fitness_mean": "population mean fitness",
+                               "fitness_max": "population max fitness"}.get(metric, metric))
+    handles = [Line2D([], [], color=palette[c], lw=2,
+                      ls="--" if c.startswith("nosp_") else "-", label=condition_label(c))
+               for c in condition_list]
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
+               frameon=False)
+    band = f"mean over {n_seeds} seeds, band = min–max" if n_seeds > 1 else "1 seed"
+    fig.suptitle(f"{title} ({_scale_note(scale)}; {band})")
+    save(fig, pd.concat(summaries, ignore_index=True), name, figures_dir)
+    return fig
+
+
+def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
+                    title: str = "Return per episode of the lifetime") -> plt.Figure:
+    """Box + points of the return in each episode of a lifetime, per condition and task."""
+    task_list = list(dict.fromkeys(evaluation["task"]))
+    condition_list = list(dict.fromkeys(evaluation["condition"]))
+    palette = condition_palette(condition_list)
+    label_palette = {condition_label(c): palette[c] for c in condition_list}
+    order = [condition_label(c) for c in condition_list]
+    fig, axes = plt.subplots(1, len(task_list), squeeze=False,
+                             figsize=(4.6 * len(task_list) + 0.6, 4.0), layout="constrained")
+    for ax, task in zip(axes[0], task_list):
+        part = evaluation[evaluation.task == task]
+        sns.boxplot(part, x="episode", y="return", hue="label", hue_order=order,
+                    palette=label_palette, ax=ax, fliersize=0, boxprops={"alpha": 0.45},
+                    legend=False)
+        sns.stripplot(part, x="episode", y="return", hue="label", hue_order=order,
+                      palette=label_palette, dodge=True, ax=ax, size=3, alpha=0.8,
+                      legend=False)
+        ax.set_title(TASK_TITLES.get(task, task))
+        ax.set_xlabel("episode of the lifetime")
+        ax.set_ylabel("episode return")
+    handles = [Line2D([], [], color=label_palette[lab], marker="s", lw=0, ms=9, label=lab)
+               for lab in order]
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
+               frameon=False)
+    n_seeds = evaluation["seed"].nunique()
+    n_trials = evaluation["eval_trial"].nunique()
+    fig.suptitle(f"{title} ({_scale_note(scale)}; best params of {n_seeds} seed(s) "
+                 f"× {n_trials} evaluation lifetimes)")
+    save(fig, evaluation, name, figures_dir)
+    return fig
+
+
+def _layout(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
+    """Inputs on the left, hidden nodes on a circle in the middle, outputs on the right."""
+    pos = np.zeros((n_nodes, 2))
+    n_hidden = n_nodes - n_inputs - n_outputs
+
+    def column(k):
+        return np.linspace(0.1, 0.9, k) if k > 1 else np.array([0.5])
+
+    pos[:n_inputs] = np.c_[np.zeros(n_inputs), column(n_inputs)[::-1]]
+    angle = np.linspace(0, 2 * np.pi, n_hidden, endpoint=False) + np.pi / 2
+    pos[n_inputs: n_nodes - n_outputs] = np.c_[1 + 0.42 * np.cos(angle), 0.5 + 0.42 * np.sin(angle)]
+    pos[n_nodes - n_outputs:] = np.c_[np.full(n_outputs, 2.0), column(n_outputs)[::-1]]
+    return pos
+
+
+def _node_kinds(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
+    kinds = np.array(["hidden"] * n_nodes, dtype=object)
+    kinds[:n_inputs], kinds[n_nodes - n_outputs:] = "input", "output"
+    return kinds
+
+
+def draw_network(ax: plt.Axes, adjacency: np.ndarray, weights: np.ndarray, n_inputs: int,
+                 n_outputs: int, title: str = "", max_abs: float | None = None) -> None:
+    """Draw one graph: edge colour = sign of w (red +, blue −), width and opacity ∝ |w|."""
+    n = adjacency.shape[0]
+    pos = _layout(n, n_inputs, n_outputs)
+    pre, post = np.nonzero(adjacency)
+    w = weights[pre, post]
+    scale = max_abs or (np.abs(w).max() if len(w) else 1.0) or 1.0
+    strength = np.clip(np.abs(w) / scale, 0, 1)
+    segments = np.stack([pos[pre], pos[post]], axis=1)
+    colours = [(*matplotlib.colors.to_rgb(POSITIVE if x >= 0 else NEGATIVE), 0.15 + 0.6 * s)
+               for x, s in zip(w, strength)]
+    ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.3 + 2.2 * strength,
+                                     zorder=1))
+    kinds = _node_kinds(n, n_inputs, n_outputs)
+    for kind, colour in NODE_COLOURS.items():
+        mask = kinds == kind
+        ax.scatter(pos[mask, 0], pos[mask, 1], s=46, color=colour, edgecolor="black",
+                   linewidth=0.6, zorder=2)
+    density = adjacency.sum()
+    ax.set_title(f"{title}\n{int(density)} synapses", fontsize=10)
+    ax.set_xlim(-0.15, 2.15)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
+                      title: str | None = None) -> plt.Figure:
+    """Graph snapshots of one recorded lifetime (`experiments.Development`)."""
+    k = len(dev.snapshots)
+    fig, axes = plt.subplots(1, k, figsize=(3.3 * k, 3.2), squeeze=False, layout="constrained")
+    max_abs = max((np.abs(s["weights"][s["adjacency"]]).max() if s["adjacency"].any() else 0)
+                  for s in dev.snapshots) or 1.0
+    rows = []
+    for ax, snap in zip(axes[0], dev.snapshots):
+        draw_network(ax, snap["adjacency"], snap["weights"], dev.n_inputs, dev.n_outputs,
+                     snap["title"], max_abs=max_abs)
+        kinds = _node_kinds(snap["adjacency"].shape[0], dev.n_inputs, dev.n_outputs)
+        for i, j in zip(*np.nonzero(snap["adjacency"])):
+            rows.append({"task": dev.task, "step": snap["step"], "pre": i, "post": j,
+                         "pre_type": kinds[i], "post_type": kinds[j],
+                         "weight": float(snap["weights"][i, j])})
+    handles = [Line2D([], [], marker="o", lw=0, color=c, markeredgecolor="black", ms=8,
+                      label=f"{kind} neuron") for kind, c in NODE_COLOURS.items()]
+    handles += [Line2D([], [], color=POSITIVE, lw=2, label="w > 0"),
+                Line2D([], [], color=NEGATIVE, lw=2, label="w < 0")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False)
+    fig.suptitle(title or f"{TASK_TITLES.get(dev.task, dev.task)}: network over one lifetime "
+                 f"({_scale_note(scale)}; line width ∝ |w|)")
+    save(fig, pd.DataFrame(rows, columns=["task", "step", "pre", "post", "pre_type",
+                                          "post_type", "weight"]), name, figures_dir)
+    return fig
+
+
+def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | Path,
+                      title: str = "Synapse density over one lifetime") -> plt.Figure:
+    """Density (fraction of allowed edges present) per step; phases shaded."""
+    fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 0.6, 3.4),
+                             layout="constrained", sharey=True)
+    phase_colours = sns.color_palette("pastel")
+    for ax, dev in zip(axes[0], devs):
+        d = dev.density
+        for p, part in d.groupby("phase"):
+            ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5,
+                       color=phase_colours[int(p) % len(phase_colours)], alpha=0.35, lw=0,
+                       label=part.phase_name.iloc[0])
+        ax.plot(d.step, d.density, color="black", lw=1.5)
+        ax.set_title(f"{TASK_TITLES.get(dev.task, dev.task)} (final {d.density.iloc[-1]:.2f})")
+        ax.set_xlabel("lifetime step")
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(loc="best", fontsize=8, framealpha=0.85)
+    axes[0, 0].set_ylabel("density (fraction of allowed synapses)")
+    fig.suptitle(f"{title} ({_scale_note(scale)})")
+    save(fig, pd.concat([dev.density for dev in devs], ignore_index=True), name, figures_dir)
+    return fig
+
+
+__all__ = ["save", "condition_palette", "training_curves", "episode_returns",
+           "draw_network", "network_snapshots", "density_over_time"]
