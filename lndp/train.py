@@ -7,6 +7,9 @@ code after `jax.distributed.initialize()`). Every member gets its own evaluation
 derived from the run seed and the generation, so results do not depend on the number of
 devices, and a resumed run repeats exactly what an uninterrupted one would have done.
 
+Two reference-code quirks are fixed here: the best member is the argmax of the (maximised)
+fitness, and every member gets its own evaluation key on every device.
+
 A run folder holds:
     config.json      the full Config
     log.csv          one row per generation
