@@ -16,12 +16,26 @@ def _parse_value(text: str):
         return text  # a bare word, e.g. a strategy name
 
 
+def _fields_epilog() -> str:
+    import dataclasses
+
+    from lndp.config import Config
+
+    lines = ["config fields for --set (default values; presets change some of them):"]
+    for section in dataclasses.fields(Config):
+        for f in dataclasses.fields(section.default_factory()):
+            lines.append(f"  {section.name}.{f.name} = {f.default!r}")
+    return "\n".join(lines)
+
+
 def _train_parser(sub) -> None:
     p = sub.add_parser(
         "train",
         help="evolve an LNDP on a task",
         description="Evolve an LNDP with an evosax strategy and write a run folder "
         "(config.json, log.csv, checkpoint.pkl, params.npz, summary.json).",
+        epilog=_fields_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--task", choices=TASKS, default="foraging", help="the task (default foraging)")
     p.add_argument("--preset", choices=SCALES, default="reduced",

@@ -203,5 +203,11 @@ class Agent:
 def evaluate(agent: Agent, flat_params: jax.Array, key: jax.Array, n_trials: int) -> np.ndarray:
     """Episode returns of `n_trials` independent lifetimes: array (n_trials, n_episodes)."""
     keys = jax.random.split(key, n_trials)
-    results = jax.jit(jax.vmap(agent.lifetime, (None, 0)))(flat_params, keys)
-    return np.asarray(results.episode_returns)
+    return np.asarray(_lifetimes(agent)(flat_params, keys).episode_returns)
+
+
+def _lifetimes(agent: Agent):
+    """Jitted lifetimes over a batch of keys, compiled once per Agent."""
+    if not hasattr(agent, "_lifetimes_jit"):
+        agent._lifetimes_jit = jax.jit(jax.vmap(agent.lifetime, (None, 0)))
+    return agent._lifetimes_jit

@@ -147,3 +147,27 @@ def test_initial_density_follows_mu_conn(key):
     densities = [float(agent.density(model.init_state(jax.random.fold_in(key, i)).adjacency))
                  for i in range(20)]
     assert abs(np.mean(densities) - 0.5) < 0.03
+
+
+def test_fast_graph_transformer_equals_plain_attention(key):
+    """Head-major layout and unrolled edge projection compute plain multi-head attention."""
+    from lndp.graph import GraphTransformer
+
+    layer = GraphTransformer(8, 7, 3, 4, 8, rngs=nnx.Rngs(1))
+    # Non-zero edge weights (they start at zero, which would hide a wrong modulation).
+    layer.edge.kernel[...] = jax.random.normal(key, layer.edge.kernel.shape)
+    layer.edge.bias[...] = jax.random.normal(jax.random.fold_in(key, 1), layer.edge.bias.shape)
+    n = 32
+    x = jax.random.normal(jax.random.fold_in(key, 2), (n, 8))
+    f = jax.random.normal(jax.random.fold_in(key, 3), (n, n, 7))
+
+    q = layer.query(x).reshape(n, 3, 4)
+    k = layer.key(x).reshape(n, 3, 4)
+    v = layer.value(x).reshape(n, 3, 8)
+    modulation = layer.edge(f)  # plain dense layer on (N, N, F)
+    plain = []
+    for head in range(3):
+        scores = (q[:, head] @ k[:, head].T) / 2.0
+        scores = scores * (modulation[..., head] + 1) + modulation[..., 3 + head]
+        plain.append(jax.nn.softmax(scores, axis=1) @ v[:, head])
+    np.testing.assert_allclose(layer(x, f), jnp.concatenate(plain, -1), rtol=1e-4, atol=1e-5)
