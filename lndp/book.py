@@ -66,9 +66,14 @@ def _ensure_kernel() -> None:
 
 def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir: Path,
                       retrain: bool = False) -> None:
+    import os
+
     import papermill as pm
 
     _ensure_kernel()
+    # The kernels inherit this: XLA's persistent compilation cache makes a rebuild skip
+    # most compiles (every distinct config otherwise compiles anew, seconds each).
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(ROOT / "_build" / "jax_cache"))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in NOTEBOOKS:
         start = time.perf_counter()

@@ -64,7 +64,9 @@ def tasks(figure: str, scale: str) -> tuple[str, ...]:
     """The tasks of a figure at a scale."""
     _check(figure, scale)
     if figure == "structural_plasticity":
-        return ("cartpole", "acrobot", "pendulum", "foraging")
+        # smoke: two tasks keep the CI build to a few minutes (every config compiles anew)
+        return (("cartpole", "foraging") if scale == "smoke"
+                else ("cartpole", "acrobot", "pendulum", "foraging"))
     if figure == "spontaneous_activity":
         return ("cartpole",)
     if figure == "ndp_vs_lndp":
@@ -335,13 +337,23 @@ def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
     keep = trace.active.astype(bool)
     phase = trace.phase[keep]
     names = np.where(phase == 0, "development (SA)" if config.model.sa_steps else "initial",
-                     np.char.add("episode ", phase.astype(str)))
+                     np.char.add("episode ", phase.astype(str))).astype(object)
     density = pd.DataFrame({
         "task": config.task.name, "step": np.arange(keep.sum()), "phase": phase,
         "phase_name": names, "density": trace.density[keep], "reward": trace.reward[keep],
     })
+    names[0] = "initial G0"
+    density.loc[0, "phase_name"] = "initial G0"
     adjacency, weights = trace.adjacency[keep], trace.weights[keep]
-    steps = np.unique(np.linspace(0, len(density) - 1, n_snapshots).round().astype(int))
+    # snapshots: the initial graph, the end of each phase (SA, episode k), then evenly spaced
+    ends = [int(np.nonzero(phase == p)[0].max()) for p in np.unique(phase)]
+    steps = list(dict.fromkeys([0, *ends]))[:n_snapshots]
+    for s in np.linspace(0, len(density) - 1, n_snapshots + 2).round().astype(int):
+        if len(steps) >= n_snapshots:
+            break
+        if s not in steps:
+            steps.append(int(s))
+    steps = sorted(steps)
     snapshots = [{"step": int(s), "title": f"step {s} ({names[s]})",
                   "adjacency": adjacency[s], "weights": weights[s]} for s in steps]
     n_inputs, n_outputs = io_sizes(config.task)

@@ -13,6 +13,8 @@ from typing import Iterable, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.patches
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -25,7 +27,7 @@ from lndp.experiments import resolve
 TASK_TITLES = {"cartpole": "CartPole", "acrobot": "Acrobot", "pendulum": "Pendulum",
                "foraging": "Foraging"}
 NODE_COLOURS = {"input": "#2ca02c", "hidden": "#7f7f7f", "output": "#ff7f0e"}
-POSITIVE, NEGATIVE = "#c0392b", "#2166ac"
+POSITIVE, NEGATIVE, ZERO = "#c0392b", "#2166ac", "#9a9a9a"
 
 sns.set_theme(context="notebook", style="whitegrid")
 
@@ -102,6 +104,7 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                                     alpha=0.18, lw=0)
             if row == 0:
                 ax.set_title(TASK_TITLES.get(task, task))
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
             if row == len(metrics) - 1:
                 ax.set_xlabel("generation")
             if col == 0:
@@ -161,7 +164,7 @@ def _layout(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
 
     pos[:n_inputs] = np.c_[np.zeros(n_inputs), column(n_inputs)[::-1]]
     angle = np.linspace(0, 2 * np.pi, n_hidden, endpoint=False) + np.pi / 2
-    pos[n_inputs: n_nodes - n_outputs] = np.c_[1 + 0.42 * np.cos(angle), 0.5 + 0.42 * np.sin(angle)]
+    pos[n_inputs: n_nodes - n_outputs] = np.c_[1 + 0.5 * np.cos(angle), 0.5 + 0.5 * np.sin(angle)]
     pos[n_nodes - n_outputs:] = np.c_[np.full(n_outputs, 2.0), column(n_outputs)[::-1]]
     return pos
 
@@ -182,9 +185,11 @@ def draw_network(ax: plt.Axes, adjacency: np.ndarray, weights: np.ndarray, n_inp
     scale = max_abs or (np.abs(w).max() if len(w) else 1.0) or 1.0
     strength = np.clip(np.abs(w) / scale, 0, 1)
     segments = np.stack([pos[pre], pos[post]], axis=1)
-    colours = [(*matplotlib.colors.to_rgb(POSITIVE if x >= 0 else NEGATIVE), 0.15 + 0.6 * s)
-               for x, s in zip(w, strength)]
-    ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.3 + 2.2 * strength,
+    # dense graphs (hundreds of synapses) stay readable: fainter lines when there are many
+    base = float(np.clip(40.0 / max(len(w), 1), 0.05, 0.6))
+    colours = [(*matplotlib.colors.to_rgb(ZERO if x == 0 else POSITIVE if x > 0 else NEGATIVE),
+                min(1.0, base + (0.9 - base) * s ** 2)) for x, s in zip(w, strength)]
+    ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.25 + 2.0 * strength,
                                      zorder=1))
     kinds = _node_kinds(n, n_inputs, n_outputs)
     for kind, colour in NODE_COLOURS.items():
@@ -193,8 +198,8 @@ def draw_network(ax: plt.Axes, adjacency: np.ndarray, weights: np.ndarray, n_inp
                    linewidth=0.6, zorder=2)
     density = adjacency.sum()
     ax.set_title(f"{title}\n{int(density)} synapses", fontsize=10)
-    ax.set_xlim(-0.15, 2.15)
-    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(-0.08, 2.08)
+    ax.set_ylim(-0.05, 1.05)
     ax.set_aspect("equal")
     ax.axis("off")
 
@@ -203,7 +208,7 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
                       title: str | None = None) -> plt.Figure:
     """Graph snapshots of one recorded lifetime (`experiments.Development`)."""
     k = len(dev.snapshots)
-    fig, axes = plt.subplots(1, k, figsize=(3.3 * k, 3.2), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(1, k, figsize=(3.9 * k, 2.9), squeeze=False, layout="constrained")
     max_abs = max((np.abs(s["weights"][s["adjacency"]]).max() if s["adjacency"].any() else 0)
                   for s in dev.snapshots) or 1.0
     rows = []
@@ -218,8 +223,9 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
     handles = [Line2D([], [], marker="o", lw=0, color=c, markeredgecolor="black", ms=8,
                       label=f"{kind} neuron") for kind, c in NODE_COLOURS.items()]
     handles += [Line2D([], [], color=POSITIVE, lw=2, label="w > 0"),
-                Line2D([], [], color=NEGATIVE, lw=2, label="w < 0")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False)
+                Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"),
+                Line2D([], [], color=ZERO, lw=2, label="w = 0")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, frameon=False)
     fig.suptitle(title or f"{TASK_TITLES.get(dev.task, dev.task)}: network over one lifetime "
                  f"({_scale_note(scale)}; line width ∝ |w|)")
     save(fig, pd.DataFrame(rows, columns=["task", "step", "pre", "post", "pre_type",
@@ -233,18 +239,23 @@ def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | 
     fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 0.6, 3.4),
                              layout="constrained", sharey=True)
     phase_colours = sns.color_palette("pastel")
+    legend = {}
     for ax, dev in zip(axes[0], devs):
         d = dev.density
         for p, part in d.groupby("phase"):
-            ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5,
-                       color=phase_colours[int(p) % len(phase_colours)], alpha=0.35, lw=0,
-                       label=part.phase_name.iloc[0])
+            colour = phase_colours[int(p) % len(phase_colours)]
+            ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5, color=colour, alpha=0.35,
+                       lw=0)
+            phase_label = part.phase_name.iloc[-1] if p else "initial / development (SA)"
+            legend.setdefault(phase_label, matplotlib.patches.Patch(
+                color=colour, alpha=0.35, label=phase_label))
         ax.plot(d.step, d.density, color="black", lw=1.5)
         ax.set_title(f"{TASK_TITLES.get(dev.task, dev.task)} (final {d.density.iloc[-1]:.2f})")
         ax.set_xlabel("lifetime step")
         ax.set_ylim(-0.02, 1.02)
-        ax.legend(loc="best", fontsize=8, framealpha=0.85)
-    axes[0, 0].set_ylabel("density (fraction of allowed synapses)")
+    axes[0, 0].set_ylabel("density\n(fraction of allowed synapses)")
+    fig.legend(handles=list(legend.values()), loc="outside lower center", ncol=len(legend),
+               frameon=False, title="phase of the lifetime (shaded)")
     fig.suptitle(f"{title} ({_scale_note(scale)})")
     save(fig, pd.concat([dev.density for dev in devs], ignore_index=True), name, figures_dir)
     return fig

@@ -64,7 +64,8 @@ NOTEBOOKS = {
         "σ_conn) on [0, 1]; the paper's grid is μ_conn ∈ {0, 0.5, 1} × σ_conn ∈ {0, 0.1}, "
         "and no-SP is not run from empty networks (μ_conn = 0), where nothing could ever "
         "conduct.\n\n"
-        "**The figure.** One column per task; top row the population's mean fitness per "
+        "**The figure.** One column per task (at smoke scale CartPole and Foraging only, with "
+        "one (μ_conn, σ_conn)); top row the population's mean fitness per "
         "generation, bottom row its max. Red solid lines: SP on; blue dashed: SP off; one "
         "shade per (μ_conn, σ_conn); bands span the seeds.\n\n"
         "**What the paper claims (claim 1).**\n"
@@ -162,6 +163,8 @@ if __name__ == "__main__":
     folder = Path(__file__).resolve().parents[1] / "notebooks"
     folder.mkdir(exist_ok=True)
     for name, nb in NOTEBOOKS.items():
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"{name[:20]}-{i}"  # stable ids: regenerating gives no diff noise
         nbformat.validate(nb)
         nbformat.write(nb, folder / f"{name}.ipynb")
         print(folder / f"{name}.ipynb")
