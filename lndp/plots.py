@@ -208,11 +208,16 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
                       title: str | None = None) -> plt.Figure:
     """Graph snapshots of one recorded lifetime (`experiments.Development`)."""
     k = len(dev.snapshots)
-    fig, axes = plt.subplots(1, k, figsize=(3.9 * k, 2.9), squeeze=False, layout="constrained")
+    cols = 2 if k == 4 else min(k, 3)
+    rows_ = -(-k // cols)
+    fig, axes = plt.subplots(rows_, cols, figsize=(5.2 * cols, 3.0 * rows_ + 0.8), squeeze=False,
+                             layout="constrained")
+    for ax in axes.flat[k:]:
+        ax.axis("off")
     max_abs = max((np.abs(s["weights"][s["adjacency"]]).max() if s["adjacency"].any() else 0)
                   for s in dev.snapshots) or 1.0
     rows = []
-    for ax, snap in zip(axes[0], dev.snapshots):
+    for ax, snap in zip(axes.flat, dev.snapshots):
         draw_network(ax, snap["adjacency"], snap["weights"], dev.n_inputs, dev.n_outputs,
                      snap["title"], max_abs=max_abs)
         kinds = _node_kinds(snap["adjacency"].shape[0], dev.n_inputs, dev.n_outputs)
@@ -225,9 +230,9 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
     handles += [Line2D([], [], color=POSITIVE, lw=2, label="w > 0"),
                 Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"),
                 Line2D([], [], color=ZERO, lw=2, label="w = 0")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=6, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     fig.suptitle(title or f"{TASK_TITLES.get(dev.task, dev.task)}: network over one lifetime "
-                 f"({_scale_note(scale)}; line width ∝ |w|)")
+                 f"({_scale_note(scale)})\nline width and opacity ∝ |w|")
     save(fig, pd.DataFrame(rows, columns=["task", "step", "pre", "post", "pre_type",
                                           "post_type", "weight"]), name, figures_dir)
     return fig
@@ -236,7 +241,7 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
 def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | Path,
                       title: str = "Synapse density over one lifetime") -> plt.Figure:
     """Density (fraction of allowed edges present) per step; phases shaded."""
-    fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 0.6, 3.4),
+    fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 2.6, 3.6),
                              layout="constrained", sharey=True)
     phase_colours = sns.color_palette("pastel")
     legend = {}
@@ -252,11 +257,12 @@ def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | 
         ax.plot(d.step, d.density, color="black", lw=1.5)
         ax.set_title(f"{TASK_TITLES.get(dev.task, dev.task)} (final {d.density.iloc[-1]:.2f})")
         ax.set_xlabel("lifetime step")
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_ylim(-0.02, 1.02)
-    axes[0, 0].set_ylabel("density\n(fraction of allowed synapses)")
+    axes[0, 0].set_ylabel("synapse density")
     fig.legend(handles=list(legend.values()), loc="outside lower center", ncol=len(legend),
                frameon=False, title="phase of the lifetime (shaded)")
-    fig.suptitle(f"{title} ({_scale_note(scale)})")
+    fig.suptitle(f"{title} ({_scale_note(scale)}; fraction of allowed synapses present)")
     save(fig, pd.concat([dev.density for dev in devs], ignore_index=True), name, figures_dir)
     return fig
 

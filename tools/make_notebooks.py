@@ -9,12 +9,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 REPO = "https://github.com/lndp-replication/lndp"
 
 PARAMETERS = '''\
-# Parameters (papermill injects its own values after this cell)
-scale = "smoke"  # "smoke" (seconds, CI) | "reduced" (2-core CPU) | "paper" (GPU)
-seeds = None  # None: the scale's default (smoke 1, reduced 3, paper 5); or a count, or a list
-results_dir = "results"  # run folders: <results_dir>/<figure>/<task>/<condition>/seed<k>/
-figures_dir = "figures"  # <name>.png, .svg and .csv are written here
-retrain = False  # True: train again even where finished runs exist'''
+# Parameters (papermill injects its values in the next cell)
+scale = "smoke"  # "smoke" (CI) | "reduced" (2-core CPU) | "paper" (GPU)
+seeds = None  # None: the scale's default (1, 3, 5); a count; or a list
+results_dir = "results"  # <results_dir>/<figure>/<task>/<condition>/seed<k>/
+figures_dir = "figures"  # <name>.png, .svg and .csv go here
+retrain = False  # True: retrain even where finished runs exist'''
 
 COLAB = f'''\
 import sys
@@ -23,12 +23,13 @@ if "google.colab" in sys.modules:  # on Colab: install this project first
     !pip install -q git+{REPO}'''
 
 IMPORTS = '''\
-import lndp  # noqa: F401  (import before jax: exposes every CPU core as a device)
+import lndp  # noqa: F401  (before jax: every CPU core becomes a device)
 import jax
 
 from lndp import experiments, plots
 
-print(f"jax {jax.__version__} on {jax.devices()[0].platform} x{jax.device_count()}; scale={scale}")'''
+platform = jax.devices()[0].platform
+print(f"jax {jax.__version__}, {jax.device_count()} {platform} device(s)")'''
 
 SMOKE_NOTE = ("At `scale = \"smoke\"` (3 generations of a population of 8) the plots only show "
               "that the pipeline runs end to end; they say nothing about the claims. The "
@@ -50,9 +51,11 @@ def notebook(title, intro, cells):
 
 
 FINAL_TABLE = '''\
-final = results.training.sort_values("generation").groupby(["task", "label", "seed"]).tail(1)
-final.groupby(["task", "label"])[["generation", "fitness_mean", "fitness_max", "best_so_far",
-                                  "density_mean"]].mean().round(2)'''
+last = results.training.sort_values("generation")
+last = last.groupby(["task", "label", "seed"]).tail(1)
+columns = ["generation", "fitness_mean", "fitness_max", "best_so_far",
+           "density_mean"]
+last.groupby(["task", "label"])[columns].mean().round(2)'''
 
 NOTEBOOKS = {
     "structural_plasticity": notebook(
@@ -73,11 +76,13 @@ NOTEBOOKS = {
         "- Foraging: SP has a higher *mean* population fitness; the max is similar.\n"
         "- Acrobot: no significant difference (no-SP mean slightly higher).\n"
         "- Pendulum: solved only with SP from an empty network with σ_conn = 0.1.",
-        [("code", 'results = experiments.run_figure("structural_plasticity", scale, seeds=seeds,\n'
-                  '                                  results_dir=results_dir, retrain=retrain)\n'
+        [("code", 'results = experiments.run_figure(\n'
+                  '    "structural_plasticity", scale, seeds=seeds,\n'
+                  '    results_dir=results_dir, retrain=retrain)\n'
                   'results.runs[["task", "condition", "seed", "status"]]'),
-         ("code", 'fig = plots.training_curves(results.training, scale, "structural_plasticity",\n'
-                  '                             figures_dir, title="Structural plasticity on vs off")'),
+         ("code", 'fig = plots.training_curves(\n'
+                  '    results.training, scale, "structural_plasticity", figures_dir,\n'
+                  '    title="Structural plasticity on vs off")'),
          ("md", "Last generation of each run, averaged over seeds (`best_so_far`: best "
                 "fitness of any member so far; `density_mean`: mean final synapse density):"),
          ("code", FINAL_TABLE),
@@ -98,15 +103,18 @@ NOTEBOOKS = {
         "**What the paper claims (claim 2).** With SA the agent already balances in "
         "episode 1 (an innate skill); without SA, LNDPs tend to stop improving after "
         "episode 2; SA models vary more between episodes.",
-        [("code", 'results = experiments.run_figure("spontaneous_activity", scale, seeds=seeds,\n'
-                  '                                  results_dir=results_dir, retrain=retrain)\n'
+        [("code", 'results = experiments.run_figure(\n'
+                  '    "spontaneous_activity", scale, seeds=seeds,\n'
+                  '    results_dir=results_dir, retrain=retrain)\n'
                   'results.runs[["task", "condition", "seed", "status"]]'),
-         ("code", 'fig = plots.training_curves(results.training, scale, "spontaneous_activity_training",\n'
-                  '                             figures_dir, title="CartPole with and without spontaneous activity")'),
-         ("code", 'fig = plots.episode_returns(results.evaluation, scale, "spontaneous_activity_episodes",\n'
-                  '                             figures_dir)'),
+         ("code", 'fig = plots.training_curves(\n'
+                  '    results.training, scale, "spontaneous_activity_training", figures_dir,\n'
+                  '    title="CartPole with and without spontaneous activity")'),
+         ("code", 'fig = plots.episode_returns(\n'
+                  '    results.evaluation, scale, "spontaneous_activity_episodes", figures_dir)'),
          ("md", "Mean (and standard deviation) of the return per episode:"),
-         ("code", 'results.evaluation.groupby(["label", "episode"])["return"].agg(["mean", "std", "count"]).round(1)'),
+         ("code", 'returns = results.evaluation.groupby(["label", "episode"])["return"]\n'
+                  'returns.agg(["mean", "std", "count"]).round(1)'),
          ("md", "Tidy per-episode returns: `figures/spontaneous_activity_episodes.csv` and "
                 "`<results_dir>/spontaneous_activity/evaluation.csv` (columns condition, "
                 "seed, eval_trial, episode, return).")],
@@ -122,19 +130,23 @@ NOTEBOOKS = {
         "best parameters over fresh evaluation lifetimes.\n\n"
         "**What the paper claims (claim 3).** Similar performance on CartPole; on Foraging "
         "only the LNDP adapts within its lifetime (the NDP cannot follow the food).",
-        [("code", 'results = experiments.run_figure("ndp_vs_lndp", scale, seeds=seeds,\n'
-                  '                                  results_dir=results_dir, retrain=retrain)\n'
+        [("code", 'results = experiments.run_figure(\n'
+                  '    "ndp_vs_lndp", scale, seeds=seeds,\n'
+                  '    results_dir=results_dir, retrain=retrain)\n'
                   'results.runs[["task", "condition", "seed", "status"]]'),
-         ("code", 'fig = plots.training_curves(results.training, scale, "ndp_vs_lndp_training",\n'
-                  '                             figures_dir, title="NDP vs LNDP")'),
-         ("code", 'fig = plots.episode_returns(results.evaluation, scale, "ndp_vs_lndp_evaluation",\n'
-                  '                             figures_dir, title="Evaluation of the best parameters")'),
-         ("code", 'results.evaluation.groupby(["task", "label"])["return"].agg(["mean", "std", "count"]).round(1)')],
+         ("code", 'fig = plots.training_curves(\n'
+                  '    results.training, scale, "ndp_vs_lndp_training", figures_dir,\n'
+                  '    title="NDP vs LNDP")'),
+         ("code", 'fig = plots.episode_returns(\n'
+                  '    results.evaluation, scale, "ndp_vs_lndp_evaluation", figures_dir,\n'
+                  '    title="Evaluation of the best parameters")'),
+         ("code", 'returns = results.evaluation.groupby(["task", "label"])["return"]\n'
+                  'returns.agg(["mean", "std", "count"]).round(1)')],
     ),
     "network_development": notebook(
         "Network development over a lifetime",
         "How does the network change during one lifetime? We take a trained LNDP (SP on, "
-        "μ_conn = 0.5, σ_conn = 0.1; at smoke scale the run of the structural-plasticity "
+        "μ_conn = 0.5, σ_conn = 0.1, no SA; a finished run with the same config from another "
         "figure is reused), run one lifetime with `Agent.record`, and plot the synapse "
         "density (fraction of the allowed synapses present) at every step, and the graph at "
         "a few moments: inputs on the left (green), hidden neurons on a circle (grey), "
@@ -143,19 +155,23 @@ NOTEBOOKS = {
         "**What the paper reports (claim 4).** Structural change concentrates in short "
         "critical periods; final densities around CartPole 0.79, Foraging 0.72, Acrobot "
         "0.69, Pendulum 0.24.",
-        [("code", 'results = experiments.run_figure("network_development", scale, seeds=seeds,\n'
-                  '                                  results_dir=results_dir, retrain=retrain)\n'
+        [("code", 'results = experiments.run_figure(\n'
+                  '    "network_development", scale, seeds=seeds,\n'
+                  '    results_dir=results_dir, retrain=retrain)\n'
                   'results.runs[["task", "condition", "seed", "status"]]'),
          ("code", 'developments = []\n'
                   'for run in results.runs.drop_duplicates("task").itertuples():\n'
                   '    dev = experiments.record_development(run.path, key=0)\n'
-                  '    experiments.save_development(dev, f"{results_dir}/network_development/{run.task}/development")\n'
+                  '    folder = f"{results_dir}/network_development/{run.task}/development"\n'
+                  '    experiments.save_development(dev, folder)\n'
                   '    developments.append(dev)\n'
                   '    print(f"{run.task}: episode returns {dev.returns.round(1).tolist()}, "\n'
                   '          f"final density {dev.density.density.iloc[-1]:.2f}")'),
-         ("code", 'fig = plots.density_over_time(developments, scale, "network_development_density", figures_dir)'),
+         ("code", 'fig = plots.density_over_time(\n'
+                  '    developments, scale, "network_development_density", figures_dir)'),
          ("code", 'for dev in developments:\n'
-                  '    fig = plots.network_snapshots(dev, scale, f"network_development_{dev.task}_graphs", figures_dir)')],
+                  '    name = f"network_development_{dev.task}_graphs"\n'
+                  '    fig = plots.network_snapshots(dev, scale, name, figures_dir)')],
     ),
 }
 
