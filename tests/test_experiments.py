@@ -1,0 +1,76 @@
+"""The figure conditions and the driver's bookkeeping (no training: run folders are faked)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from lndp import experiments as ex
+from lndp.config import SCALES
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_every_condition_is_a_valid_config(scale):
+    for figure in ex.FIGURES:
+        assert ex.conditions(figure, scale), figure
+        for task in ex.tasks(figure, scale):
+            for condition in ex.conditions(figure, scale):
+                config = ex.figure_config(figure, task, condition, scale, seed=1)
+                assert config.train.seed == 1 and config.task.name == task
+                if condition.startswith("nosp_"):
+                    assert not config.model.structural_plasticity
+                    assert config.model.mu_conn > 0  # paper: no-SP never from empty networks
+
+
+def test_paper_grids():
+    sp = ex.conditions("structural_plasticity", "reduced")
+    assert len([c for c in sp if c.startswith("sp_")]) == 6  # {0, .5, 1} x {0, .1}
+    assert len([c for c in sp if c.startswith("nosp_")]) == 4
+    assert ex.tasks("structural_plasticity", "reduced") == ("cartpole", "acrobot", "pendulum",
+                                                            "foraging")
+    sa = ex.conditions("spontaneous_activity", "reduced")
+    assert sa["sa_lndp"]["model.sa_steps"] == 100 and sa["nosa_lndp"]["model.sa_steps"] == 0
+    ndp = ex.conditions("ndp_vs_lndp", "paper")
+    assert ndp["ndp"] == {"model.sa_steps": 100, "model.lifetime_updates": False}
+    assert ex.DEFAULT_SEEDS["reduced"] >= 3
+    assert ex.label("sp_mu0_sigma0.1") == "SP (μ=0, σ=0.1)"
+
+
+def _fake_run(folder, config, generations=3):
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(config.to_json())
+    with (folder / "log.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, ["generation", "fitness_mean", "fitness_max", "seconds"])
+        writer.writeheader()
+        for g in range(1, generations + 1):
+            writer.writerow({"generation": g, "fitness_mean": g, "fitness_max": 2 * g,
+                             "seconds": 0.1})
+    (folder / "summary.json").write_text(json.dumps({"generations": generations}))
+
+
+def test_finished_runs_are_read_and_twins_copied(tmp_path):
+    figure, scale = "structural_plasticity", "smoke"
+    for task in ex.tasks(figure, scale):
+        for condition in ex.conditions(figure, scale):
+            config = ex.figure_config(figure, task, condition, scale, 0)
+            _fake_run(tmp_path / figure / task / condition / "seed0", config)
+    results = ex.run_figure(figure, scale, seeds=1, results_dir=tmp_path, verbose=False)
+    assert set(results.runs.status) == {"finished (read)"}
+    t = results.training
+    assert len(t) == 3 * len(results.runs)
+    assert {"figure", "task", "condition", "seed", "generation", "fitness_mean",
+            "fitness_max"} <= set(t.columns)
+    # network_development's default LNDP is the same config as a structural-plasticity run
+    dev = ex.run_figure("network_development", scale, results_dir=tmp_path, verbose=False)
+    assert dev.runs.status.iloc[0].startswith("copied from structural_plasticity/cartpole/")
+    assert (tmp_path / "network_development/cartpole/lndp/seed0/summary.json").exists()
+
+
+def test_a_finished_run_with_another_config_is_not_silently_reused(tmp_path):
+    config = ex.figure_config("network_development", "cartpole", "lndp", "smoke", 0)
+    _fake_run(tmp_path / "network_development/cartpole/lndp/seed0",
+              config.replace(**{"model.mu_conn": 1.0}))
+    with pytest.raises(RuntimeError, match="retrain=True"):
+        ex.run_figure("network_development", "smoke", results_dir=tmp_path, verbose=False)
