@@ -292,7 +292,8 @@ def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = No
                 frames.append(frame)
                 continue
         agent = Agent(config)
-        returns = evaluate(agent, load_params(out, "best"), jax.random.PRNGKey(eval_seed), n_trials)
+        returns = evaluate(agent, load_params(out, "best"), jax.random.PRNGKey(eval_seed),
+                           n_trials).astype(np.float64)
         trial, episode = np.meshgrid(np.arange(n_trials), np.arange(returns.shape[1]),
                                      indexing="ij")
         frame = pd.DataFrame({

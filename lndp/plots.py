@@ -49,8 +49,12 @@ def save(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: str | Path
 def condition_palette(condition_names: Iterable[str]) -> dict[str, tuple]:
     """SP conditions in reds, no-SP in blues (darker = denser start), others qualitative."""
     names = list(dict.fromkeys(condition_names))
-    sp = sorted(n for n in names if n.startswith("sp_"))
-    nosp = sorted(n for n in names if n.startswith("nosp_"))
+    def density_order(n):  # sp_mu0.5_sigma0.1 -> (0.5, 0.1): darker = denser start
+        _, mu, sigma = n.split("_")
+        return float(mu[2:]), float(sigma[5:])
+
+    sp = sorted((n for n in names if n.startswith("sp_")), key=density_order)
+    nosp = sorted((n for n in names if n.startswith("nosp_")), key=density_order)
     others = [n for n in names if n not in sp and n not in nosp]
     palette = {}
     for group, cmap in ((sp, "Reds"), (nosp, "Blues")):
@@ -85,6 +89,7 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
     fig, axes = plt.subplots(len(metrics), len(task_list), squeeze=False, sharex="col",
                              figsize=(3.6 * len(task_list) + 0.6, 2.9 * len(metrics) + 0.9),
                              layout="constrained")
+    markers = dict(zip(condition_list, "osD^vP*X" * 4))
     summaries = []
     for row, metric in enumerate(metrics):
         summary = _seed_summary(training, metric)
@@ -97,8 +102,10 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                     continue
                 colour = palette[condition]
                 style = "--" if condition.startswith("nosp_") else "-"
+                # one marker per condition, so that coinciding lines stay distinguishable
                 ax.plot(part.generation, part["mean"], style, color=colour, lw=1.8,
-                        marker="o" if len(part) < 8 else None, ms=3)
+                        marker=markers[condition], ms=5, markevery=max(1, len(part) // 12),
+                        markerfacecolor="none" if condition.startswith("nosp_") else colour)
                 if part["count"].max() > 1:
                     ax.fill_between(part.generation, part["min"], part["max"], color=colour,
                                     alpha=0.18, lw=0)
@@ -110,7 +117,8 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
             if col == 0:
                 ax.set_ylabel({"fitness_mean": "population mean fitness",
                                "fitness_max": "population max fitness"}.get(metric, metric))
-    handles = [Line2D([], [], color=palette[c], lw=2,
+    handles = [Line2D([], [], color=palette[c], lw=2, marker=markers[c], ms=5,
+                      markerfacecolor="none" if c.startswith("nosp_") else palette[c],
                       ls="--" if c.startswith("nosp_") else "-", label=condition_label(c))
                for c in condition_list]
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
