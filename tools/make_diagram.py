@@ -18,10 +18,10 @@ OUT = Path(__file__).resolve().parents[1] / "book" / "images"
 def box(ax, x, y, w, h, title, lines, colour):
     ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=colour,
                                 ec="black", lw=1.0))
-    ax.text(x + w / 2, y + h - 0.05, title, ha="center", va="top", fontsize=11,
+    ax.text(x + w / 2, y + h - 0.04, title, ha="center", va="top", fontsize=14,
             fontweight="bold")
-    ax.text(x + 0.03, y + h - 0.16, "\n".join(lines), ha="left", va="top", fontsize=8.6,
-            linespacing=1.45)
+    ax.text(x + 0.03, y + h - 0.15, "\n".join(lines), ha="left", va="top", fontsize=11.5,
+            linespacing=1.4)
 
 
 def main():
@@ -31,29 +31,29 @@ def main():
     ax.set_ylim(0, 1)
     ax.axis("off")
     box(ax, 0.05, 0.3, 0.9, 0.62, "1. Initial graph $G_0$",
-        ["p ~ TruncNormal($\\mu_{conn}$, $\\sigma_{conn}$) on [0, 1]",
-         "$A_{ij}$ ~ Bernoulli(p) on allowed edges:",
-         "  input→hidden, hidden→hidden, hidden→output",
-         "node states $h_0$ ~ N(0, 0.5²), edge states $e = 0$"], "#e8f4ea")
+        ["p ~ TruncNormal($\\mu_{conn}$, $\\sigma_{conn}$)",
+         "$A_{ij}$ ~ Bernoulli(p) where allowed:",
+         "  input→hidden, hidden→hidden,",
+         "  hidden→output",
+         "$h_0$ ~ N(0, 0.5²), $e = 0$"], "#e8f4ea")
     box(ax, 1.2, 0.3, 0.9, 0.62, "2. Spontaneous activity",
-        ["(optional, `sa_steps`, reward 0)",
+        ["optional: sa_steps, reward 0",
          "inputs driven by an evolved",
          "Ornstein–Uhlenbeck process;",
-         "the same developmental step runs",
-         "→ innate structure before experience"], "#fdf1e2")
+         "the same developmental step",
+         "→ structure before experience"], "#fdf1e2")
     box(ax, 2.35, 0.3, 0.9, 0.62, "3. Lifetime (episodes)",
-        ["every environment step:",
-         " develop: node model (graph transformer",
-         "   + GRU) → synaptogenesis $f^+$ / pruning $f^-$",
-         "   → edge GRU ($w = e[0]$), input: reward $r_t$",
-         " act: clamp observation, T=3 × v ← tanh(vW)",
-         "NDP baseline: frozen after step 2"], "#e6eef8")
+        ["each step: develop, then act",
+         " node model → $f^+$ grow, $f^-$ prune",
+         " → edge GRU ($w = e[0]$, sees $r_t$)",
+         " act: 3 × v ← tanh(vW)",
+         "NDP: frozen after phase 2"], "#e6eef8")
     for x0, x1 in ((0.97, 1.18), (2.12, 2.33)):
         ax.add_patch(FancyArrowPatch((x0, 0.61), (x1, 0.61), arrowstyle="-|>", mutation_scale=18,
                                      lw=1.6, color="black"))
-    ax.text(1.65, 0.16, "CMA-ES evolves every parameter θ (node, edge, $f^+$, $f^-$, SA "
+    ax.text(1.65, 0.2, "CMA-ES evolves every parameter θ (node, edge, $f^+$, $f^-$, SA "
             "process) for fitness = mean episode return", ha="center", va="bottom",
-            fontsize=10, style="italic")
+            fontsize=12, style="italic")
     # an example development: a sampled G0 and the same graph after growth and pruning
     rng = np.random.default_rng(3)
     n, n_in, n_out = 16, 4, 2
