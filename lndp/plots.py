@@ -156,8 +156,8 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
                frameon=False)
     n_seeds = evaluation["seed"].nunique()
     n_trials = evaluation["eval_trial"].nunique()
-    fig.suptitle(f"{title} ({_scale_note(scale)}; best params of {n_seeds} seed(s) "
-                 f"× {n_trials} evaluation lifetimes)")
+    fig.suptitle(f"{title} ({_scale_note(scale)})\nbest parameters of {n_seeds} seed(s), "
+                 f"{n_trials} evaluation lifetimes each")
     save(fig, evaluation, name, figures_dir)
     return fig
 
@@ -259,7 +259,10 @@ def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | 
             colour = phase_colours[int(p) % len(phase_colours)]
             ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5, color=colour, alpha=0.35,
                        lw=0)
-            phase_label = part.phase_name.iloc[-1] if p else "initial / development (SA)"
+            if p:
+                phase_label = part.phase_name.iloc[-1]
+            else:  # step 0 is the initial graph; more phase-0 steps are SA development
+                phase_label = "initial / development (SA)" if len(part) > 1 else "initial G0"
             legend.setdefault(phase_label, matplotlib.patches.Patch(
                 color=colour, alpha=0.35, label=phase_label))
         ax.plot(d.step, d.density, color="black", lw=1.5)
