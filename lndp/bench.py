@@ -4,15 +4,18 @@
 
 For each task at the paper's model size it reports compile seconds, evaluation seconds
 per generation with full-length lifetimes (natural termination ignored, so early exits
-cannot inflate the numbers), ES ask+tell seconds, individual-environment-steps per second,
-and the achieved FLOP/s (XLA's count for one network step × steps per second) next to a
+cannot inflate the numbers), ES ask+tell seconds for the paper's CMA-ES, a lazy CMA-ES and
+Sep-CMA-ES (the `reduced` presets' choice), individual-environment-steps per second, and
+the achieved FLOP/s (XLA's count for one network step × steps per second) next to a
 float32 matmul peak measured in the same run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,10 @@ import numpy as np
 
 from lndp.config import TASKS, preset
 from lndp.rollout import Agent
-from lndp.train import Trainer, population_evaluator
+from jax.sharding import Mesh
+
+from lndp.strategies import make_strategy
+from lndp.train import population_evaluator
 
 
 def _timed(fn, *args, repeats: int) -> tuple[float, float]:
@@ -62,81 +68,87 @@ def step_flops(agent: Agent) -> float:
     return float(analysis.get("flops", float("nan")))
 
 
-def bench_task(task: str, popsize: int, repeats: int = 2, **overrides: Any) -> dict[str, Any]:
-    """One task at the paper's settings, one trial per member (the reference's anchor)."""
-    config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1, **overrides})
-    trainer = Trainer(config)
-    agent = Agent(config, full_length=True)
-    evaluate = jax.jit(population_evaluator(agent, popsize, trainer.mesh))
-    state = trainer.init()
-    key = jax.random.PRNGKey(1)
-    population, _ = trainer.strategy.ask(key, state.es_state, trainer.es_params)
-    compile_eval, eval_seconds = _timed(evaluate, population, key, repeats=repeats)
+ES_VARIANTS = (("CMA_ES", 1), ("CMA_ES", 10), ("Sep_CMA_ES", 1))  # (strategy, eigen_every)
 
-    strategy, params = trainer.strategy, trainer.es_params
+
+def bench_es(num_params: int, popsize: int, strategy: str, eigen_every: int,
+             repeats: int) -> float:
+    """Seconds of ES ask+tell per generation, averaged over `eigen_every` generations so a
+    lazy CMA-ES is timed fairly."""
+    es = make_strategy(strategy, popsize, num_params, eigen_every)
+    params = es.default_params
+    state = es.init(jax.random.PRNGKey(0), jnp.zeros(num_params), params)
 
     @jax.jit
-    def ask_tell(es_state, key):
-        population, es_state = strategy.ask(key, es_state, params)
-        fitness = population.sum(-1)  # any cheap stand-in: the ES cost does not depend on it
-        return strategy.tell(key, population, fitness, es_state, params)[0]
-
-    # Average over `eigen_every` generations so a lazy CMA-ES is timed fairly.
-    k = config.train.eigen_every
-
-    def es_block(es_state, key):
-        for i in range(k):
-            es_state = ask_tell(es_state, jax.random.fold_in(key, i))
+    def block(es_state, key):
+        for i in range(eigen_every):
+            k = jax.random.fold_in(key, i)
+            population, es_state = es.ask(k, es_state, params)
+            fitness = population.sum(-1)  # a cheap stand-in: the ES cost does not depend on it
+            es_state = es.tell(k, population, fitness, es_state, params)[0]
         return es_state
 
-    compile_es, es_seconds = _timed(es_block, state.es_state, key, repeats=repeats)
-    steps = popsize * config.task.n_trials * config.task.n_episodes * agent.max_steps
+    state = block(state, jax.random.PRNGKey(1))  # settle dtypes; compile
+    _, seconds = _timed(block, state, jax.random.PRNGKey(2), repeats=repeats)
+    return seconds / eigen_every
+
+
+def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
+    """Evaluation of one population at the paper's settings with one trial per member (the
+    reference's anchor: 3 episodes of full length), and each ES variant's ask+tell."""
+    config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
+    agent = Agent(config, full_length=True)
+    mesh = Mesh(np.array(jax.devices()), ("pop",))
+    evaluate = jax.jit(population_evaluator(agent, popsize, mesh))
+    key = jax.random.PRNGKey(1)
+    population = agent.initial_params + 0.1 * jax.random.normal(key, (popsize, agent.num_params))
+    compile_eval, eval_seconds = _timed(evaluate, population, key, repeats=repeats)
+    steps = popsize * config.task.n_episodes * agent.max_steps
     flops = step_flops(agent)
-    es_per_gen = es_seconds / k
+    es = {f"{name}/eigen_every={k}": bench_es(agent.num_params, popsize, name, k, repeats)
+          for name, k in ES_VARIANTS}
     return {
         "task": task,
         "popsize": popsize,
-        "strategy": config.train.strategy,
-        "eigen_every": k,
         "num_params": agent.num_params,
         "steps_per_generation": steps,
-        "compile_seconds": compile_eval - eval_seconds + compile_es - es_seconds,
+        "compile_seconds": compile_eval - eval_seconds,
         "eval_seconds_per_generation": eval_seconds,
-        "es_seconds_per_generation": es_per_gen,
-        "seconds_per_generation": eval_seconds + es_per_gen,
+        "es_seconds_per_generation": es,
+        "seconds_per_generation_paper_es": eval_seconds + es["CMA_ES/eigen_every=1"],
+        "seconds_per_generation_reduced_es": eval_seconds + es["Sep_CMA_ES/eigen_every=1"],
         "env_steps_per_second": steps / eval_seconds,
         "flops_per_step": flops,
         "achieved_flops_per_second": flops * steps / eval_seconds,
     }
 
 
-def run(tasks=TASKS, popsizes=(64, 256), repeats: int = 1, **overrides: Any) -> dict[str, Any]:
+def run(tasks=TASKS, popsizes=(64, 256), repeats: int = 1) -> dict[str, Any]:
     peak = matmul_peak()
     rows = []
     for task in tasks:
         for popsize in popsizes:
-            row = bench_task(task, popsize, repeats=repeats, **overrides)
+            row = bench_task(task, popsize, repeats=repeats)
             row["fraction_of_matmul_peak"] = row["achieved_flops_per_second"] / peak
             rows.append(row)
+            es = ", ".join(f"{k} {v:.3f} s" for k, v in row["es_seconds_per_generation"].items())
             print(
-                f"{task:9s} pop {popsize:4d}: eval {row['eval_seconds_per_generation']:7.3f} s"
-                f" + ES {row['es_seconds_per_generation']:6.3f} s per generation, "
-                f"{row['env_steps_per_second'] / 1e3:7.1f} k steps/s, "
+                f"{task:9s} pop {popsize:4d}: eval {row['eval_seconds_per_generation']:7.3f} s/gen, "
+                f"{row['env_steps_per_second'] / 1e3:6.1f} k steps/s, "
                 f"{row['achieved_flops_per_second'] / 1e9:6.2f} GFLOP/s "
                 f"({100 * row['fraction_of_matmul_peak']:.1f}% of matmul peak), "
-                f"compile {row['compile_seconds']:.1f} s",
+                f"compile {row['compile_seconds']:.1f} s; ES ask+tell: {es}",
                 flush=True,
             )
     return {
         "machine": {
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
             "devices": [str(d) for d in jax.devices()],
-        "cpu_count": __import__("os").cpu_count(),
             "jax": jax.__version__,
         },
         "matmul_peak_flops_per_second": peak,
-        "overrides": overrides,
         "results": rows,
     }
 
@@ -147,16 +159,13 @@ def add_parser(sub) -> None:
     p.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
     p.add_argument("--popsizes", nargs="+", type=int, default=[64, 256])
     p.add_argument("--repeats", type=int, default=1, help="timed calls after the first")
-    p.add_argument("--strategy", default="CMA_ES", help="evosax algorithm (default CMA_ES)")
-    p.add_argument("--eigen-every", type=int, default=1,
-                   help="CMA-ES: recompute the eigendecomposition every k generations")
     p.add_argument("--json", help="write the numbers to this JSON file")
     p.set_defaults(run=_main)
 
 
 def _main(args) -> int:
-    report = run(args.tasks, args.popsizes, args.repeats,
-                 **{"train.strategy": args.strategy, "train.eigen_every": args.eigen_every})
+    report = run(args.tasks, args.popsizes, args.repeats)
+    report["command"] = "python -m lndp " + " ".join(sys.argv[1:])
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2))

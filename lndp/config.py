@@ -234,8 +234,11 @@ _TASK_DEFAULTS: dict[str, dict[str, Any]] = {
 _SCALES: dict[str, dict[str, Any]] = {
     "smoke": {"train.popsize": 8, "train.generations": 3, "task.n_trials": 1,
               "task.n_episodes": 1, "task.max_steps": 50, "train.checkpoint_every": 2},
+    # Sep-CMA-ES at reduced scale: on Foraging it reached the same fitness as CMA-ES in the
+    # same number of generations, at a fraction of the ES cost per generation (measured;
+    # see the book's reproduce page). The paper's full CMA-ES stays in `paper`.
     "reduced": {"train.popsize": 64, "train.generations": 300, "task.n_trials": 2,
-                "train.checkpoint_every": 10, "train.eigen_every": 10},
+                "train.checkpoint_every": 10, "train.strategy": "Sep_CMA_ES"},
     "paper": {"train.popsize": 256, "train.generations": 10_000, "task.n_trials": 3,
               "train.checkpoint_every": 50},
 }
