@@ -84,10 +84,37 @@ def _train_config(args):
     return preset(args.task, args.preset, **overrides)
 
 
+def _figure_parser(sub) -> None:
+    from lndp.experiments import FIGURES
+
+    p = sub.add_parser(
+        "figure",
+        help="train (or resume) every run of a figure",
+        description="Train every task × condition × seed of a figure into "
+        "RESULTS/<figure>/<task>/<condition>/seed<k>/, skipping finished runs and resuming "
+        "unfinished ones (safe to interrupt and re-run).",
+    )
+    p.add_argument("--figure", choices=FIGURES, required=True)
+    p.add_argument("--scale", choices=SCALES, default="reduced")
+    p.add_argument("--tasks", nargs="+", choices=TASKS, help="only these of the figure's tasks")
+    p.add_argument("--seeds", type=int, help="seeds per condition (default: the scale's)")
+    p.add_argument("--results-dir", default="results")
+    p.set_defaults(run=_run_figure)
+
+
+def _run_figure(args) -> int:
+    from lndp.experiments import run_figure
+
+    run_figure(args.figure, args.scale, seeds=args.seeds, results_dir=args.results_dir,
+               only_tasks=args.tasks)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lndp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _train_parser(sub)
+    _figure_parser(sub)
     from lndp import bench, book
 
     bench.add_parser(sub)

@@ -219,12 +219,14 @@ def run_figure(
     retrain: bool = False,
     n_eval_trials: int | None = None,
     verbose: bool = True,
+    only_tasks: Iterable[str] | None = None,
 ) -> FigureResults:
     """Train (or read) every run of a figure and return its tidy data.
 
     seeds: a count (seeds 0..k-1), a list of seeds, or None (DEFAULT_SEEDS[scale]).
     n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
     best parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
+    only_tasks: restrict to these of the figure's tasks (e.g. to run the cheap ones first).
     """
     from lndp.train import read_log
 
@@ -232,7 +234,14 @@ def run_figure(
     results_dir = resolve(results_dir)
     seed_list = [0] if figure == "network_development" and seeds is None else _seed_list(seeds, scale)
     runs, frames = [], []
-    for task in tasks(figure, scale):
+    figure_tasks = tasks(figure, scale)
+    if only_tasks is not None:
+        unknown = set(only_tasks) - set(figure_tasks)
+        if unknown:
+            raise ValueError(f"only_tasks: {', '.join(sorted(unknown))} not in {figure}; "
+                             f"valid: {', '.join(figure_tasks)}")
+        figure_tasks = tuple(t for t in figure_tasks if t in only_tasks)
+    for task in figure_tasks:
         for condition in conditions(figure, scale):
             for seed in seed_list:
                 out = results_dir / figure / task / condition / f"seed{seed}"
