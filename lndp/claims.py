@@ -70,3 +70,44 @@ def foraging_memoryless_ceiling(p_switch: float = 0.5, max_steps: int = 100,
     returns = jax.jit(jax.vmap(lambda p: jax.vmap(lambda k: episode_return(p, k))(keys).mean()))(
         policies)
     return float(np.max(returns))
+
+
+def final_fitness(results_dir, figure: str, task: str, condition: str,
+                  last: int = 10) -> dict[int, float]:
+    """Per finished seed: mean population fitness over the last `last` generations."""
+    from pathlib import Path
+
+    from lndp.train import is_finished, read_log
+
+    folder = Path(results_dir) / figure / task / condition
+    values = {}
+    for run in sorted(folder.glob("seed*")):
+        if is_finished(run):
+            rows = read_log(run)[-last:]
+            values[int(run.name[4:])] = float(np.mean([float(r["fitness_mean"]) for r in rows]))
+    return values
+
+
+def compare(results_dir, figure: str, task: str, a: str, b: str, last: int = 10) -> dict:
+    """Condition a versus b on final mean population fitness, over finished seeds."""
+    fa = final_fitness(results_dir, figure, task, a, last)
+    fb = final_fitness(results_dir, figure, task, b, last)
+    out = {"task": task, "a": a, "b": b, "seeds_a": len(fa), "seeds_b": len(fb)}
+    if fa:
+        out["a_mean"], out["a_lo"], out["a_hi"] = bootstrap_ci(list(fa.values()))
+    if fb:
+        out["b_mean"], out["b_lo"], out["b_hi"] = bootstrap_ci(list(fb.values()))
+    if len(fa) >= 2 and len(fb) >= 2:
+        out["t"], out["p"] = welch_test(list(fa.values()), list(fb.values()))
+    return out
+
+
+def format_comparison(c: dict) -> str:
+    """'a 85.1 [83.0, 87.2] vs b 80.2 [...] (n = 3, 3; Welch p = 0.04)'."""
+    def part(side):
+        if f"{side}_mean" not in c:
+            return f"{c[side]}: no finished run"
+        return (f"{c[side]} {c[side + '_mean']:.1f} "
+                f"[{c[side + '_lo']:.1f}, {c[side + '_hi']:.1f}]")
+    text = f"{part('a')} vs {part('b')} (seeds {c['seeds_a']}, {c['seeds_b']}"
+    return text + (f"; Welch p = {c['p']:.3g})" if "p" in c else ")")

@@ -31,3 +31,25 @@ def test_memoryless_foraging_ceiling_matches_walking_one_way():
     switching = foraging_memoryless_ceiling(p_switch=0.5, episodes=400)
     assert 200 < stationary < 300
     assert 70 < switching < 100
+
+
+def test_compare_reads_final_fitness_of_finished_seeds_only(tmp_path):
+    from lndp.claims import compare, format_comparison
+
+    def fake_run(condition, seed, level, finished=True):
+        folder = tmp_path / "fig" / "foraging" / condition / f"seed{seed}"
+        folder.mkdir(parents=True)
+        rows = ["generation,fitness_mean"] + [f"{g},{level if g > 5 else 0}" for g in range(1, 21)]
+        (folder / "log.csv").write_text("\n".join(rows) + "\n")
+        if finished:
+            (folder / "summary.json").write_text("{}")
+
+    for seed, level in enumerate((100, 110, 105)):
+        fake_run("lndp", seed, level)
+        fake_run("ndp", seed, level - 50)
+    fake_run("ndp", 9, 1000, finished=False)  # unfinished: ignored
+    c = compare(tmp_path, "fig", "foraging", "lndp", "ndp", last=10)
+    assert (c["seeds_a"], c["seeds_b"]) == (3, 3)
+    assert c["a_mean"] == 105 and c["b_mean"] == 55
+    assert c["p"] < 0.01
+    assert "Welch p" in format_comparison(c)
