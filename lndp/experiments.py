@@ -225,7 +225,7 @@ def run_figure(
 
     seeds: a count (seeds 0..k-1), a list of seeds, or None (DEFAULT_SEEDS[scale]).
     n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
-    best parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
+    trained parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
     only_tasks: restrict to these of the figure's tasks (e.g. to run the cheap ones first).
     """
     from lndp.train import read_log
@@ -276,7 +276,7 @@ def run_figure(
 
 def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = None,
                   eval_seed: int = 12345, retrain: bool = False) -> pd.DataFrame:
-    """Per-episode returns of each run's best parameters over `n_trials` fresh lifetimes.
+    """Per-episode returns of each run's ES-mean parameters over `n_trials` fresh lifetimes.
 
     n_episodes overrides the lifetime's episode count (the paper's SA figure shows 3
     episodes; smoke-scale training uses 1). Cached as evaluation.csv in each run folder.
@@ -294,14 +294,16 @@ def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = No
         config = load_config(out)
         if n_episodes is not None:
             config = config.replace(**{"task.n_episodes": n_episodes})
-        tag = f"{n_trials}x{config.task.n_episodes}@{eval_seed}"
+        tag = f"mean:{n_trials}x{config.task.n_episodes}@{eval_seed}"
         if cache.exists() and not retrain:
             frame = pd.read_csv(cache)
             if len(frame) and frame["tag"].iloc[0] == tag:
                 frames.append(frame)
                 continue
         agent = Agent(config)
-        returns = evaluate(agent, load_params(out, "best"), jax.random.PRNGKey(eval_seed),
+        # The ES mean, not the "best member ever": that one won a noisy comparison and
+        # re-evaluates lower (Foraging LNDP seed 2: 114.5 vs 136.7 over 100 lifetimes).
+        returns = evaluate(agent, load_params(out, "mean"), jax.random.PRNGKey(eval_seed),
                            n_trials).astype(np.float64)
         trial, episode = np.meshgrid(np.arange(n_trials), np.arange(returns.shape[1]),
                                      indexing="ij")
@@ -331,7 +333,7 @@ class Development:
 
 def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
                        n_episodes: int | None = None) -> Development:
-    """Record one lifetime of a trained run's best parameters (`Agent.record`)."""
+    """Record one lifetime of a trained run's ES-mean parameters (`Agent.record`)."""
     import jax
 
     from lndp.config import io_sizes
@@ -342,7 +344,7 @@ def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
     if n_episodes is not None:
         config = config.replace(**{"task.n_episodes": n_episodes})
     agent = Agent(config)
-    result, trace = jax.jit(agent.record)(load_params(run_dir, "best"), jax.random.PRNGKey(key))
+    result, trace = jax.jit(agent.record)(load_params(run_dir, "mean"), jax.random.PRNGKey(key))
     trace = jax.tree.map(np.asarray, trace)
     keep = trace.active.astype(bool)
     phase = trace.phase[keep]

@@ -96,7 +96,7 @@ NOTEBOOKS = {
         "reward, for `sa_steps` developmental steps (paper: 100; smoke: 10). We evolve "
         "CartPole agents with SA or without it, and — with SA only — with lifetime updates "
         "switched off (develop during SA, then frozen; without SA such a network could "
-        "never change). The trained best parameters are then evaluated on fresh lifetimes "
+        "never change). The trained parameters (the ES mean) are then evaluated on fresh lifetimes "
         "of 3 episodes, and the return of each episode is recorded.\n\n"
         "**The figures.** Training curves (population mean and max fitness), then the "
         "return in episode 1, 2 and 3 of a lifetime, per condition.\n\n"
@@ -127,7 +127,7 @@ NOTEBOOKS = {
         "its lifetime updates switched off (`model.lifetime_updates=False`).\n\n"
         "**The figures.** Training curves on Foraging (non-stationary: the food switches "
         "ends with probability 0.5 at every reset) and CartPole, then the returns of the "
-        "best parameters over fresh evaluation lifetimes.\n\n"
+        "trained parameters (the ES mean) over fresh evaluation lifetimes.\n\n"
         "**What the paper claims (claim 3).** Similar performance on CartPole; on Foraging "
         "only the LNDP adapts within its lifetime (the NDP cannot follow the food).",
         [("code", 'results = experiments.run_figure(\n'
@@ -139,7 +139,7 @@ NOTEBOOKS = {
                   '    title="NDP vs LNDP")'),
          ("code", 'fig = plots.episode_returns(\n'
                   '    results.evaluation, scale, "ndp_vs_lndp_evaluation", figures_dir,\n'
-                  '    title="Evaluation of the best parameters")'),
+                  '    title="Evaluation of the trained parameters (ES mean)")'),
          ("code", 'returns = results.evaluation.groupby(["task", "label"])["return"]\n'
                   'returns.agg(["mean", "std", "count"]).round(1)')],
     ),
