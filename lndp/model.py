@@ -67,11 +67,17 @@ class NetworkState(struct.PyTreeNode):
         return self.edge_state[..., 0] * self.adjacency
 
 
+def _node_kind(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
+    """0 input, 1 hidden, 2 output: inputs first, outputs last."""
+    kind = np.full(n_nodes, 1)
+    kind[:n_inputs], kind[n_nodes - n_outputs :] = 0, 2
+    return kind
+
+
 @lru_cache(maxsize=None)
 def allowed_edges(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
     """The topology mask M: input→hidden, hidden→hidden (no self loops), hidden→output."""
-    kind = np.full(n_nodes, 1)  # 0 input, 1 hidden, 2 output
-    kind[:n_inputs], kind[n_nodes - n_outputs :] = 0, 2
+    kind = _node_kind(n_nodes, n_inputs, n_outputs)
     pre, post = kind[:, None], kind[None, :]
     mask = ((pre == 0) & (post == 1)) | ((pre == 1) & (post == 1)) | ((pre == 1) & (post == 2))
     np.fill_diagonal(mask, False)
@@ -80,9 +86,7 @@ def allowed_edges(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
 
 def node_types(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
     """(N, 3) one-hot node type: input, hidden, output."""
-    kind = np.full(n_nodes, 1)
-    kind[:n_inputs], kind[n_nodes - n_outputs :] = 0, 2
-    return np.eye(3, dtype=np.float32)[kind]
+    return np.eye(3, dtype=np.float32)[_node_kind(n_nodes, n_inputs, n_outputs)]
 
 
 def gru_update(state: jax.Array, input_gates: jax.Array, recurrent_gates: jax.Array) -> jax.Array:
