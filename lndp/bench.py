@@ -12,6 +12,7 @@ float32 matmul peak measured in the same run.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -155,7 +156,7 @@ def run(tasks=TASKS, popsizes=(64, 256), repeats: int = 1) -> dict[str, Any]:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure speed", description=__doc__,
-                       formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
     p.add_argument("--popsizes", nargs="+", type=int, default=[64, 256])
     p.add_argument("--repeats", type=int, default=1, help="timed calls after the first")

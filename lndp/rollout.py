@@ -76,6 +76,8 @@ class Agent:
         self.num_params = int(self.initial_params.size)
         self.allowed = allowed_edges(config.model.n_nodes, n_inputs, n_outputs)
         self.max_steps = int(self.task.params.max_steps_in_episode)
+        # Lifetimes over a batch of keys; jit compiles lazily, once per Agent.
+        self.lifetimes = jax.jit(jax.vmap(self.lifetime, (None, 0)))
 
     def model(self, flat_params: jax.Array) -> LNDP:
         return nnx.merge(self.graphdef, self.unravel(flat_params))
@@ -203,11 +205,4 @@ class Agent:
 def evaluate(agent: Agent, flat_params: jax.Array, key: jax.Array, n_trials: int) -> np.ndarray:
     """Episode returns of `n_trials` independent lifetimes: array (n_trials, n_episodes)."""
     keys = jax.random.split(key, n_trials)
-    return np.asarray(_lifetimes(agent)(flat_params, keys).episode_returns)
-
-
-def _lifetimes(agent: Agent):
-    """Jitted lifetimes over a batch of keys, compiled once per Agent."""
-    if not hasattr(agent, "_lifetimes_jit"):
-        agent._lifetimes_jit = jax.jit(jax.vmap(agent.lifetime, (None, 0)))
-    return agent._lifetimes_jit
+    return np.asarray(agent.lifetimes(flat_params, keys).episode_returns)

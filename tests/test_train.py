@@ -1,6 +1,5 @@
 """Training: determinism, exact resume, run-folder safety, real learning, device count."""
 
-import json
 import os
 import subprocess
 import sys
