@@ -11,7 +11,11 @@
    papermill already ran them.
 
 Smoke runs go to ``_build/smoke/results`` and ``_build/smoke/figures`` unless given, so
-they never mix with the reduced-scale results committed under ``results/``.
+they never mix with the reduced-scale results committed under ``results/``. At `reduced`
+and `paper` nothing is trained unless asked (``--train-missing``, ``--retrain``): the
+figures show the finished runs found and say which are missing, so a fresh clone builds
+the book from the committed results in minutes. The results page always reads real runs
+(``results/``, or ``--results-dir`` when not at smoke scale).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 from lndp.config import SCALES
 
 NOTEBOOKS = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp",
-             "network_development")
+             "network_development", "results")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -50,6 +54,9 @@ def add_parser(sub) -> None:
                    "_build/notebooks/")
     p.add_argument("--retrain", action="store_true",
                    help="retrain every run even where finished runs exist")
+    p.add_argument("--train-missing", action="store_true",
+                   help="train runs that are not in the results folder (always at smoke; at "
+                   "reduced/paper the default is to plot only the finished runs found)")
     p.set_defaults(run=_main)
 
 
@@ -64,8 +71,18 @@ def _ensure_kernel() -> None:
                         "--name", "python3"], check=True)
 
 
+def notebook_parameters(name: str, scale: str, results_dir: Path, figures_dir: Path,
+                        retrain: bool, train_missing: bool) -> dict:
+    """What papermill injects. The results page reads the committed runs in results/
+    unless the book is built from other real runs (smoke runs test the pipeline only)."""
+    if name == "results":
+        return {} if scale == "smoke" else {"scale": scale, "results_dir": str(results_dir)}
+    return {"scale": scale, "results_dir": str(results_dir), "figures_dir": str(figures_dir),
+            "retrain": retrain, "train_missing": train_missing or retrain}
+
+
 def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir: Path,
-                      retrain: bool = False) -> None:
+                      retrain: bool = False, train_missing: bool = True) -> None:
     import os
 
     import papermill as pm
@@ -81,8 +98,8 @@ def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir:
         pm.execute_notebook(
             str(ROOT / "notebooks" / f"{name}.ipynb"),
             str(out_dir / f"{name}.ipynb"),
-            parameters={"scale": scale, "results_dir": str(results_dir),
-                        "figures_dir": str(figures_dir), "retrain": retrain},
+            parameters=notebook_parameters(name, scale, results_dir, figures_dir, retrain,
+                                           train_missing),
             kernel_name="python3",
             cwd=str(ROOT / "notebooks"),
             progress_bar=False,
@@ -129,7 +146,8 @@ def _main(args) -> int:
     executed = ROOT / "_build" / "notebooks"
     if not args.skip_execute:
         try:
-            execute_notebooks(args.scale, results_dir, figures_dir, executed, args.retrain)
+            execute_notebooks(args.scale, results_dir, figures_dir, executed, args.retrain,
+                              train_missing=smoke or args.train_missing)
         except Exception as error:  # papermill: PapermillExecutionError names the cell
             print(f"error: notebook execution failed: {error}", file=sys.stderr)
             return 1

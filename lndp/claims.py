@@ -111,3 +111,466 @@ def format_comparison(c: dict) -> str:
                 f"[{c[side + '_lo']:.1f}, {c[side + '_hi']:.1f}]")
     text = f"{part('a')} vs {part('b')} (seeds {c['seeds_a']}, {c['seeds_b']}"
     return text + (f"; Welch p = {c['p']:.3g})" if "p" in c else ")")
+
+
+# -- the paper's claims, one verdict rule each ---------------------------------------------
+#
+# Every rule is fixed here, before looking at any result, and printed beside the verdict
+# on the results page. Outcomes: "reproduced", "not reproduced", "inconclusive at this
+# scale", or "not run yet" (some run the rule needs is missing from the results folder).
+
+ALPHA = 0.05
+#: a null claim ("no difference") counts as reproduced only if the 95 % bootstrap interval
+#: of the difference of means lies within ± this fraction of the reference condition's |mean|
+EQUIVALENCE_MARGIN = 0.10
+REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
+INCONCLUSIVE, NOT_RUN = "inconclusive at this scale", "not run yet"
+
+#: final synapse densities the paper reports (second-hand summary [W], unverified)
+PAPER_DENSITIES = {"cartpole": 0.79, "foraging": 0.72, "acrobot": 0.69, "pendulum": 0.24}
+
+
+def bootstrap_diff_ci(a, b, n_resamples: int = 10_000, level: float = 0.95,
+                      seed: int = 0) -> tuple[float, float, float]:
+    """(mean(a) − mean(b), lower, upper): percentile bootstrap, groups resampled apart."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    rng = np.random.default_rng(seed)
+    diffs = (rng.choice(a, (n_resamples, a.size)).mean(1)
+             - rng.choice(b, (n_resamples, b.size)).mean(1))
+    alpha = (1 - level) / 2
+    return float(a.mean() - b.mean()), float(np.quantile(diffs, alpha)), \
+        float(np.quantile(diffs, 1 - alpha))
+
+
+def _runs(results_dir, figure: str, task: str, condition: str) -> list:
+    from pathlib import Path
+
+    from lndp.train import is_finished
+
+    folder = Path(results_dir) / figure / task / condition
+    return [run for run in sorted(folder.glob("seed*")) if is_finished(run)]
+
+
+def final_metric(results_dir, figure: str, task: str, condition: str, metric: str,
+                 last: int = 10) -> dict[int, float]:
+    """Per finished seed: the mean of a log column over the last `last` generations."""
+    from lndp.train import read_log
+
+    return {int(run.name[4:]): float(np.mean([float(r[metric]) for r in read_log(run)[-last:]]))
+            for run in _runs(results_dir, figure, task, condition)}
+
+
+def _ci_text(values) -> str:
+    mean, lo, hi = bootstrap_ci(list(values))
+    return f"{mean:.1f} [{lo:.1f}, {hi:.1f}]"
+
+
+def _seeds_text(values: dict) -> str:
+    return ", ".join(f"{v:.1f}" for v in values.values())
+
+
+def _pair(fa: dict, fb: dict) -> dict:
+    """Welch test and difference interval of two per-seed dicts (needs ≥ 2 seeds each)."""
+    t, p = welch_test(list(fa.values()), list(fb.values()))
+    diff, lo, hi = bootstrap_diff_ci(list(fa.values()), list(fb.values()))
+    return {"t": t, "p": p, "diff": diff, "lo": lo, "hi": hi}
+
+
+def _enough(*groups: dict) -> bool:
+    return all(len(g) >= 2 for g in groups)
+
+
+def _row(claim: str, task: str, result: str, verdict: str, rule: str) -> dict:
+    return {"claim": claim, "task": task, "result": result, "verdict": verdict, "rule": rule}
+
+
+def _sp_pairs(results_dir, task: str, metric: str = "fitness_mean") -> list[tuple]:
+    """(μ, SP per seed, no-SP per seed) for every μ with both conditions in the results."""
+    from pathlib import Path
+
+    pairs = []
+    folder = Path(results_dir) / "structural_plasticity" / task
+    for nosp in sorted(folder.glob("nosp_*")):
+        sp = nosp.name[2:]
+        fa = final_metric(results_dir, "structural_plasticity", task, sp, metric)
+        fb = final_metric(results_dir, "structural_plasticity", task, nosp.name, metric)
+        if _enough(fa, fb):
+            pairs.append((sp.split("_", 1)[1], fa, fb))
+    return pairs
+
+
+RULE_BEATS = (f"reproduced if SP's final mean fitness is higher than no-SP's in every "
+              f"initial-connectivity pair with Welch p < {ALPHA}; not reproduced if no-SP is "
+              f"higher with p < {ALPHA} in any pair; otherwise inconclusive")
+RULE_NULL = (f"reproduced if no pair differs with p < {ALPHA} and the 95 % interval of the "
+             f"difference lies within ±{EQUIVALENCE_MARGIN:.0%} of the reference's |mean|; "
+             f"not reproduced if a pair differs with p < {ALPHA}; otherwise inconclusive")
+
+
+def _sp_beats(results_dir, claim: str, task: str) -> dict:
+    pairs = _sp_pairs(results_dir, task)
+    if not pairs:
+        return _row(claim, task, "—", NOT_RUN, RULE_BEATS)
+    parts, wins, losses = [], 0, 0
+    for setting, fa, fb in pairs:
+        test = _pair(fa, fb)
+        wins += test["diff"] > 0 and test["p"] < ALPHA
+        losses += test["diff"] < 0 and test["p"] < ALPHA
+        parts.append(f"{setting}: SP {_ci_text(fa.values())} vs no-SP {_ci_text(fb.values())}, "
+                     f"p = {test['p']:.2g}")
+    if claim == "1b":  # the claim adds: the population *max* is similar
+        for setting, fa, fb in _sp_pairs(results_dir, task, "fitness_max"):
+            test = _pair(fa, fb)
+            parts.append(f"max, {setting}: SP {_ci_text(fa.values())} vs no-SP "
+                         f"{_ci_text(fb.values())}, p = {test['p']:.2g}")
+    verdict = (NOT_REPRODUCED if losses else REPRODUCED if wins == len(pairs) else INCONCLUSIVE)
+    rule = RULE_BEATS + ("; the max comparison is reported beside it, not part of the verdict"
+                         if claim == "1b" else "")
+    return _row(claim, task, "; ".join(parts), verdict, rule)
+
+
+def _null_verdict(tests: list[dict], reference_means: list[float]) -> str:
+    if any(t["p"] < ALPHA for t in tests):
+        return NOT_REPRODUCED
+    if all(max(abs(t["lo"]), abs(t["hi"])) <= EQUIVALENCE_MARGIN * abs(m)
+           for t, m in zip(tests, reference_means)):
+        return REPRODUCED
+    return INCONCLUSIVE
+
+
+def _sp_null(results_dir, claim: str, task: str) -> dict:
+    pairs = _sp_pairs(results_dir, task)
+    if not pairs:
+        return _row(claim, task, "—", NOT_RUN, RULE_NULL + " (reference: no-SP)")
+    tests = [_pair(fa, fb) for _, fa, fb in pairs]
+    parts = [f"{setting}: SP {_ci_text(fa.values())} vs no-SP {_ci_text(fb.values())}, "
+             f"difference {t['diff']:.1f} [{t['lo']:.1f}, {t['hi']:.1f}], p = {t['p']:.2g}"
+             for (setting, fa, fb), t in zip(pairs, tests)]
+    verdict = _null_verdict(tests, [np.mean(list(fb.values())) for _, _, fb in pairs])
+    return _row(claim, task, "; ".join(parts), verdict, RULE_NULL + " (reference: no-SP)")
+
+
+def _pendulum_empty(results_dir, claim: str = "1d", task: str = "pendulum") -> dict:
+    from pathlib import Path
+
+    best = "sp_mu0_sigma0.1"
+    rule = (f"reproduced if SP from an empty network with σ_conn 0.1 has the highest final "
+            f"mean fitness and beats every other condition with Welch p < {ALPHA}; not "
+            f"reproduced if another condition beats it with p < {ALPHA}; otherwise inconclusive")
+    folder = Path(results_dir) / "structural_plasticity" / task
+    finals = {c.name: final_metric(results_dir, "structural_plasticity", task, c.name,
+                                   "fitness_mean") for c in sorted(folder.glob("*sp_*"))}
+    finals = {c: f for c, f in finals.items() if len(f) >= 2}
+    if best not in finals or len(finals) < 2:
+        return _row(claim, task, "—", NOT_RUN, rule)
+    tests = {c: _pair(finals[best], f) for c, f in finals.items() if c != best}
+    parts = [f"{best}: {_ci_text(finals[best].values())}"]
+    parts += [f"{c}: {_ci_text(finals[c].values())} (p = {t['p']:.2g})" for c, t in tests.items()]
+    if any(t["diff"] < 0 and t["p"] < ALPHA for t in tests.values()):
+        verdict = NOT_REPRODUCED
+    elif all(t["diff"] > 0 and t["p"] < ALPHA for t in tests.values()):
+        verdict = REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    return _row(claim, task, "; ".join(parts), verdict, rule)
+
+
+def _episode_means(results_dir, figure: str, task: str, condition: str) -> dict | None:
+    """Per seed: mean return in each episode of the evaluation lifetimes (array per seed)."""
+    import pandas as pd
+
+    runs = _runs(results_dir, figure, task, condition)
+    frames = [pd.read_csv(run / "evaluation.csv") for run in runs
+              if (run / "evaluation.csv").exists()]
+    if len(frames) < 2:
+        return None
+    frame = pd.concat(frames)
+    table = frame.groupby(["seed", "episode"])["return"].mean().unstack("episode")
+    return {int(seed): row.to_numpy() for seed, row in table.iterrows()}
+
+
+def _max_return(results_dir, figure: str, task: str, condition: str) -> float:
+    from lndp.envs import make_task
+    from lndp.train import load_config
+
+    config = load_config(_runs(results_dir, figure, task, condition)[0]).task
+    return float(make_task(config).params.max_steps_in_episode)  # CartPole: reward 1 per step
+
+
+def _innate_skill(results_dir) -> dict:
+    rule = ("reproduced if, with SA, the ES-mean parameters' episode-1 return (mean over "
+            "seeds) is ≥ 90 % of the episode's maximum; not reproduced if < 50 %; "
+            "otherwise inconclusive")
+    sa = _episode_means(results_dir, "spontaneous_activity", "cartpole", "sa_lndp")
+    nosa = _episode_means(results_dir, "spontaneous_activity", "cartpole", "nosa_lndp")
+    if sa is None:
+        return _row("2a", "cartpole", "—", NOT_RUN, rule)
+    top = _max_return(results_dir, "spontaneous_activity", "cartpole", "sa_lndp")
+    first = {s: v[0] for s, v in sa.items()}
+    text = f"episode 1 with SA: {_seeds_text(first)} per seed ({_ci_text(first.values())}; max {top:.0f})"
+    if nosa is not None:
+        first_nosa = {s: v[0] for s, v in nosa.items()}
+        text += (f"; without SA: {_ci_text(first_nosa.values())}, Welch p = "
+                 f"{_pair(first, first_nosa)['p']:.2g}")
+    mean = np.mean(list(first.values()))
+    verdict = REPRODUCED if mean >= 0.9 * top else NOT_REPRODUCED if mean < 0.5 * top else INCONCLUSIVE
+    return _row("2a", "cartpole", text, verdict, rule)
+
+
+def _stops_improving(results_dir) -> dict:
+    rule = ("without SA, per seed: gain 1→2 = episode 2 − episode 1 return, gain 2→3 likewise; "
+            "reproduced if the mean gain 1→2 > 0 and the mean gain 2→3 ≤ 5 % of the maximum; "
+            "not reproduced if the mean gain 2→3 > 5 % of the maximum or there is no gain at "
+            "all; inconclusive if episode 1 is already ≥ 90 % of the maximum (no room to improve)")
+    nosa = _episode_means(results_dir, "spontaneous_activity", "cartpole", "nosa_lndp")
+    if nosa is None:
+        return _row("2b", "cartpole", "—", NOT_RUN, rule)
+    top = _max_return(results_dir, "spontaneous_activity", "cartpole", "nosa_lndp")
+    episodes = np.stack(list(nosa.values()))
+    gain12, gain23 = (episodes[:, 1] - episodes[:, 0]).mean(), (episodes[:, 2] - episodes[:, 1]).mean()
+    means = ", ".join(f"{m:.1f}" for m in episodes.mean(0))
+    text = (f"without SA, mean return in episodes 1–3: {means} (max {top:.0f}); "
+            f"gain 1→2 {gain12:+.1f}, 2→3 {gain23:+.1f}")
+    if episodes[:, 0].mean() >= 0.9 * top:
+        verdict = INCONCLUSIVE
+    elif gain23 > 0.05 * top or gain12 <= 0:
+        verdict = NOT_REPRODUCED
+    else:
+        verdict = REPRODUCED
+    return _row("2b", "cartpole", text, verdict, rule)
+
+
+def _variability(results_dir) -> dict:
+    import pandas as pd
+
+    rule = (f"per seed, the mean over evaluation lifetimes of the standard deviation of the 3 "
+            f"episode returns; reproduced if SA's is higher than no-SA's with Welch p < {ALPHA}; "
+            f"not reproduced if lower with p < {ALPHA}; otherwise inconclusive")
+
+    def spread(condition):
+        runs = _runs(results_dir, "spontaneous_activity", "cartpole", condition)
+        frames = [pd.read_csv(r / "evaluation.csv") for r in runs if (r / "evaluation.csv").exists()]
+        if len(frames) < 2:
+            return None
+        frame = pd.concat(frames)
+        std = frame.groupby(["seed", "eval_trial"])["return"].std(ddof=0)
+        return {int(s): float(v) for s, v in std.groupby("seed").mean().items()}
+
+    sa, nosa = spread("sa_lndp"), spread("nosa_lndp")
+    if sa is None or nosa is None:
+        return _row("2c", "cartpole", "—", NOT_RUN, rule)
+    test = _pair(sa, nosa)
+    text = (f"between-episode s.d. with SA {_ci_text(sa.values())} vs without "
+            f"{_ci_text(nosa.values())}, p = {test['p']:.2g}")
+    verdict = (REPRODUCED if test["diff"] > 0 and test["p"] < ALPHA else
+               NOT_REPRODUCED if test["diff"] < 0 and test["p"] < ALPHA else INCONCLUSIVE)
+    return _row("2c", "cartpole", text, verdict, rule)
+
+
+def _ndp_similar(results_dir) -> dict:
+    rule = RULE_NULL + " (reference: LNDP; final mean population fitness)"
+    fa = final_metric(results_dir, "ndp_vs_lndp", "cartpole", "lndp", "fitness_mean")
+    fb = final_metric(results_dir, "ndp_vs_lndp", "cartpole", "ndp", "fitness_mean")
+    if not _enough(fa, fb):
+        return _row("3a", "cartpole", "—", NOT_RUN, rule)
+    test = _pair(fa, fb)
+    text = (f"LNDP {_seeds_text(fa)} ({_ci_text(fa.values())}) vs NDP {_seeds_text(fb)} "
+            f"({_ci_text(fb.values())}); difference {test['diff']:.1f} "
+            f"[{test['lo']:.1f}, {test['hi']:.1f}], p = {test['p']:.2g}")
+    return _row("3a", "cartpole", text, _null_verdict([test], [np.mean(list(fa.values()))]),
+                rule)
+
+
+def _only_lndp_adapts(results_dir) -> dict:
+    import pandas as pd
+
+    from lndp.train import load_config
+
+    rule = ("a run adapts if its ES-mean parameters' mean return over the evaluation "
+            "lifetimes minus 2 standard errors exceeds the best return any memoryless "
+            "position → action policy can expect (what a frozen network is); reproduced if "
+            "every LNDP seed adapts and no NDP seed does; not reproduced if no LNDP seed "
+            "adapts or an NDP seed does; otherwise inconclusive")
+    runs = {c: _runs(results_dir, "ndp_vs_lndp", "foraging", c) for c in ("lndp", "ndp")}
+    if any(len([r for r in rs if (r / "evaluation.csv").exists()]) < 2 for rs in runs.values()):
+        return _row("3b", "foraging", "—", NOT_RUN, rule)
+    task = load_config(runs["lndp"][0]).task
+    ceiling = foraging_memoryless_ceiling(task.p_switch, task.max_steps)
+    adapts, means = {}, {}
+    for condition, rs in runs.items():
+        for run in rs:
+            returns = pd.read_csv(run / "evaluation.csv").groupby("eval_trial")["return"].sum()
+            mean, se = returns.mean(), returns.std(ddof=1) / np.sqrt(len(returns))
+            means.setdefault(condition, []).append(mean)
+            adapts.setdefault(condition, []).append(bool(mean - 2 * se > ceiling))
+    fa = final_metric(results_dir, "ndp_vs_lndp", "foraging", "lndp", "fitness_mean")
+    fb = final_metric(results_dir, "ndp_vs_lndp", "foraging", "ndp", "fitness_mean")
+    text = (f"memoryless ceiling {ceiling:.1f}; evaluation (ES mean) LNDP "
+            f"{', '.join(f'{m:.1f}' for m in means['lndp'])} vs NDP "
+            f"{', '.join(f'{m:.1f}' for m in means['ndp'])}: {sum(adapts['lndp'])} of "
+            f"{len(adapts['lndp'])} LNDP and {sum(adapts['ndp'])} of {len(adapts['ndp'])} NDP "
+            f"seeds above it; final training fitness LNDP {_ci_text(fa.values())} vs NDP "
+            f"{_ci_text(fb.values())}, p = {_pair(fa, fb)['p']:.2g}")
+    if all(adapts["lndp"]) and not any(adapts["ndp"]):
+        verdict = REPRODUCED
+    elif not any(adapts["lndp"]) or any(adapts["ndp"]):
+        verdict = NOT_REPRODUCED
+    else:
+        verdict = INCONCLUSIVE
+    return _row("3b", "foraging", text, verdict, rule)
+
+
+def development_trace(run, key: int = 0, agent=None):
+    """Per-step density and synapse changes of one recorded lifetime of a finished run.
+
+    Cached as ``development_key<key>.csv`` in the run folder (small; committed with the
+    run), so reading the claims needs no model compile once the runs are recorded.
+    """
+    import pandas as pd
+
+    from lndp.experiments import record_development
+
+    cache = run / f"development_key{key}.csv"
+    if cache.exists():
+        return pd.read_csv(cache)
+    frame = record_development(run, key=key, agent=agent).density
+    frame.to_csv(cache, index=False)
+    return frame
+
+
+def development_statistics(results_dir, condition: str = "sp_mu0.5_sigma0.1",
+                           top_fraction: float = 0.1, key: int = 0):
+    """Per task and seed of the SP runs of `condition`: one recorded lifetime's final
+    density and the share of all synapse additions/prunings made in its busiest
+    `top_fraction` of steps (uniform change would give `top_fraction`)."""
+    import pandas as pd
+
+    from lndp.rollout import Agent
+    from lndp.train import load_config
+
+    rows = []
+    for task in PAPER_DENSITIES:
+        runs = _runs(results_dir, "structural_plasticity", task, condition)
+        agent = None
+        for run in runs:
+            if agent is None and not (run / f"development_key{key}.csv").exists():
+                agent = Agent(load_config(run))  # one compile serves every seed
+            trace = development_trace(run, key, agent)
+            changes = np.sort(trace.changes.to_numpy()[1:])[::-1]
+            k = max(1, int(round(top_fraction * len(changes))))
+            share = changes[:k].sum() / changes.sum() if changes.sum() else np.nan
+            rows.append({"task": task, "seed": int(run.name[4:]),
+                         "final_density": float(trace.density.iloc[-1]),
+                         "changes": int(changes.sum()), "top_share": float(share),
+                         "steps": len(changes)})
+    return pd.DataFrame(rows, columns=["task", "seed", "final_density", "changes",
+                                       "top_share", "steps"])
+
+
+def _critical_periods(stats) -> dict:
+    rule = ("per recorded lifetime (ES-mean parameters of each seed of SP μ 0.5, σ 0.1): the "
+            "share of all synapse additions and prunings made in its busiest 10 % of steps; "
+            "reproduced if the median share is ≥ 50 % in every task run; not reproduced if "
+            "< 25 % in every task run; otherwise inconclusive")
+    if stats.empty:
+        return _row("4a", "all", "—", NOT_RUN, rule)
+    medians = stats.groupby("task")["top_share"].median()
+    text = "; ".join(f"{t}: {m:.0%} of {stats[stats.task == t].changes.median():.0f} changes"
+                     for t, m in medians.items())
+    missing = [t for t in PAPER_DENSITIES if t not in medians.index]
+    if missing:
+        text += f" (not run yet: {', '.join(missing)})"
+    verdict = (REPRODUCED if (medians >= 0.5).all() else
+               NOT_REPRODUCED if (medians < 0.25).all() else INCONCLUSIVE)
+    return _row("4a", ", ".join(medians.index), text, verdict, rule)
+
+
+def _final_densities(stats) -> dict:
+    rule = ("final density of the recorded lifetimes, mean over seeds; reproduced if within "
+            "±0.1 of the paper's value for every task run; not reproduced if off by > 0.2 for "
+            "any; otherwise inconclusive")
+    if stats.empty:
+        return _row("4b", "all", "—", NOT_RUN, rule)
+    parts, errors = [], []
+    for task, group in stats.groupby("task", sort=False):
+        mean, lo, hi = bootstrap_ci(group.final_density)
+        parts.append(f"{task}: {mean:.2f} [{lo:.2f}, {hi:.2f}] (paper {PAPER_DENSITIES[task]})")
+        errors.append(abs(mean - PAPER_DENSITIES[task]))
+    missing = [t for t in PAPER_DENSITIES if t not in set(stats.task)]
+    text = "; ".join(parts) + (f" (not run yet: {', '.join(missing)})" if missing else "")
+    verdict = (NOT_REPRODUCED if max(errors) > 0.2 else
+               REPRODUCED if max(errors) <= 0.1 else INCONCLUSIVE)
+    return _row("4b", ", ".join(stats.task.unique()), text, verdict, rule)
+
+
+#: claim id → the paper's statement (NOTES.md, "Results to reproduce")
+CLAIMS = {
+    "1a": "CartPole: SP beats no-SP in every initial-connectivity condition",
+    "1b": "Foraging: SP beats no-SP; SP has a higher mean population fitness, the max is similar",
+    "1c": "Acrobot: no significant difference between SP and no-SP",
+    "1d": "Pendulum: solved only with SP from an empty network with σ_conn = 0.1",
+    "2a": "CartPole with SA: the agent already balances in episode 1 (innate skill)",
+    "2b": "Without SA, LNDPs tend to stop improving after episode 2",
+    "2c": "SA models vary more between episodes",
+    "3a": "NDP vs LNDP (both 100 SA steps): similar on CartPole",
+    "3b": "Foraging: only the LNDP adapts within its lifetime",
+    "4a": "Structural change concentrates in short critical periods [W]",
+    "4b": "Final densities ≈ CartPole 0.79, Foraging 0.72, Acrobot 0.69, Pendulum 0.24 [W]",
+}
+
+
+def claims_table(results_dir, development=None):
+    """One row per claim: claim, statement, task, result, verdict, rule.
+
+    development: `development_statistics(results_dir)` if already computed (it records
+    one lifetime per SP run, which compiles the model once per task).
+    """
+    import pandas as pd
+
+    from lndp.experiments import resolve
+
+    results_dir = resolve(results_dir)
+    development = development_statistics(results_dir) if development is None else development
+    rows = [
+        _sp_beats(results_dir, "1a", "cartpole"),
+        _sp_beats(results_dir, "1b", "foraging"),
+        _sp_null(results_dir, "1c", "acrobot"),
+        _pendulum_empty(results_dir),
+        _innate_skill(results_dir),
+        _stops_improving(results_dir),
+        _variability(results_dir),
+        _ndp_similar(results_dir),
+        _only_lndp_adapts(results_dir),
+        _critical_periods(development),
+        _final_densities(development),
+    ]
+    table = pd.DataFrame(rows)
+    table.insert(1, "statement", table.claim.map(CLAIMS))
+    return table
+
+
+def markdown_table(table, columns=("claim", "statement", "result", "verdict")) -> str:
+    """A pipe table of some columns (cells' pipes escaped), for IPython's Markdown."""
+    def cell(value):
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |"
+              for _, row in table.iterrows()]
+    return "\n".join(lines)
+
+
+def finished_runs(results_dir):
+    """One row per finished run folder: figure, task, condition, seed, generations."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    rows = []
+    for summary in sorted(Path(results_dir).glob("*/*/*/seed*/summary.json")):
+        run = summary.parent
+        rows.append({"figure": run.parents[2].name, "task": run.parents[1].name,
+                     "condition": run.parent.name, "seed": int(run.name[4:]),
+                     "generations": json.loads(summary.read_text())["generations"]})
+    return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations"])

@@ -44,19 +44,27 @@ def _sp_name(sp: bool, mu: float, sigma: float) -> str:
 
 
 def _sp_conditions(scale: str) -> dict[str, dict[str, Any]]:
+    """SP on/off over initial-connectivity settings (μ_conn, σ_conn).
+
+    `paper` runs the full grid μ ∈ {0, 0.5, 1} × σ ∈ {0, 0.1} (no-SP never from empty
+    networks: nothing could grow). `reduced` keeps the settings the claims are about, so
+    the grid fits a CPU budget (5 conditions × 3 seeds per task): SP vs no-SP at μ 0.5
+    and μ 1 (claims 1a–1c), and SP from an empty network with σ 0.1 (claim 1d).
+    """
     if scale == "smoke":
-        grid = [(0.5, 0.1)]
+        grid = [(True, 0.5, 0.1)]
+    elif scale == "reduced":
+        grid = [(True, 0.0, 0.1), (True, 0.5, 0.1), (True, 1.0, 0.1),
+                (False, 0.5, 0.1), (False, 1.0, 0.1)]
     else:
-        grid = [(mu, sigma) for mu in (0.0, 0.5, 1.0) for sigma in (0.0, 0.1)]
+        grid = [(sp, mu, sigma) for sp in (True, False) for mu in (0.0, 0.5, 1.0)
+                for sigma in (0.0, 0.1) if sp or mu > 0]
     conditions = {}
-    for sp in (True, False):
-        for mu, sigma in grid:
-            if not sp and mu == 0.0:
-                continue  # paper: no-SP is not run from empty networks (nothing could grow)
-            overrides = {"model.mu_conn": mu, "model.sigma_conn": sigma}
-            if not sp:
-                overrides |= {"model.synaptogenesis": False, "model.pruning": False}
-            conditions[_sp_name(sp, mu, sigma)] = overrides
+    for sp, mu, sigma in grid:
+        overrides = {"model.mu_conn": mu, "model.sigma_conn": sigma}
+        if not sp:
+            overrides |= {"model.synaptogenesis": False, "model.pruning": False}
+        conditions[_sp_name(sp, mu, sigma)] = overrides
     return conditions
 
 
@@ -158,6 +166,7 @@ class FigureResults:
     runs: pd.DataFrame  # one row per run: task, condition, seed, path, status
     training: pd.DataFrame  # one row per generation × run
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)  # per episode × trial
+    missing: pd.DataFrame = field(default_factory=pd.DataFrame)  # runs left out, not trained
 
     def __repr__(self) -> str:
         return (f"FigureResults({self.figure!r}, scale={self.scale!r}, runs={len(self.runs)}, "
@@ -177,6 +186,16 @@ def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Pat
         except (OSError, json.JSONDecodeError):
             continue
     return None
+
+
+def _has_finished(out: Path, config: Config, results_dir: Path) -> bool:
+    """A finished run of `config` is at `out`, or elsewhere in results_dir to copy."""
+    from lndp.train import is_finished, load_config
+
+    if is_finished(out) and (out / "config.json").exists():
+        return load_config(out).to_dict() == config.to_dict()
+    return not (out / "config.json").exists() and \
+        _find_finished_twin(results_dir, config, out) is not None
 
 
 def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = False) -> str:
@@ -220,6 +239,7 @@ def run_figure(
     n_eval_trials: int | None = None,
     verbose: bool = True,
     only_tasks: Iterable[str] | None = None,
+    train_missing: bool = True,
 ) -> FigureResults:
     """Train (or read) every run of a figure and return its tidy data.
 
@@ -227,6 +247,9 @@ def run_figure(
     n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
     trained parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
     only_tasks: restrict to these of the figure's tasks (e.g. to run the cheap ones first).
+    train_missing: False = never train: runs without a finished run folder are listed
+    with status "missing" and left out of the data (how the book is built from the
+    committed results without re-training).
     """
     from lndp.train import read_log
 
@@ -246,12 +269,17 @@ def run_figure(
             for seed in seed_list:
                 out = results_dir / figure / task / condition / f"seed{seed}"
                 config = figure_config(figure, task, condition, scale, seed)
-                status = train_run(config, out, results_dir, retrain=retrain)
+                if train_missing or _has_finished(out, config, results_dir):
+                    status = train_run(config, out, results_dir, retrain=retrain)
+                else:
+                    status = "missing"
                 if verbose:
                     print(f"{figure}/{task}/{condition}/seed{seed}: {status}", file=sys.stdout)
                 runs.append({"figure": figure, "task": task, "condition": condition,
                              "label": label(condition), "seed": seed, "path": str(out),
                              "status": status})
+                if status == "missing":
+                    continue
                 log = pd.DataFrame(read_log(out)).apply(pd.to_numeric, errors="coerce")
                 log.insert(0, "seed", seed)
                 log.insert(0, "label", label(condition))
@@ -264,9 +292,17 @@ def run_figure(
                 log["sa_steps"] = config.model.sa_steps
                 log["lifetime_updates"] = config.model.lifetime_updates
                 frames.append(log)
-    results = FigureResults(figure, scale, pd.DataFrame(runs),
-                            pd.concat(frames, ignore_index=True))
-    if figure in ("spontaneous_activity", "ndp_vs_lndp"):
+    runs = pd.DataFrame(runs)
+    missing = runs[runs.status == "missing"]
+    if len(missing) and verbose:
+        print(f"{len(missing)} of {len(runs)} runs are not in {results_dir} and were left "
+              "out (train_missing=False); run `python -m lndp figure --figure "
+              f"{figure} --scale {scale}` to train them.", file=sys.stdout)
+    found = runs[runs.status != "missing"].reset_index(drop=True)
+    results = FigureResults(figure, scale, found,
+                            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+                            missing=missing.reset_index(drop=True))
+    if figure in ("spontaneous_activity", "ndp_vs_lndp") and len(found):
         n = n_eval_trials or (4 if scale == "smoke" else 20)
         episodes = 3 if figure == "spontaneous_activity" else None
         results.evaluation = evaluate_runs(results.runs, n, n_episodes=episodes, retrain=retrain)
@@ -332,8 +368,12 @@ class Development:
 
 
 def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
-                       n_episodes: int | None = None) -> Development:
-    """Record one lifetime of a trained run's ES-mean parameters (`Agent.record`)."""
+                       n_episodes: int | None = None, agent=None) -> Development:
+    """Record one lifetime of a trained run's ES-mean parameters (`Agent.record`).
+
+    agent: an `lndp.rollout.Agent` built for this run's config (ignoring the seed), to
+    reuse its compiled recorder across seeds; built from the run's config if None.
+    """
     import jax
 
     from lndp.config import io_sizes
@@ -343,20 +383,23 @@ def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
     config = load_config(run_dir)
     if n_episodes is not None:
         config = config.replace(**{"task.n_episodes": n_episodes})
-    agent = Agent(config)
-    result, trace = jax.jit(agent.record)(load_params(run_dir, "mean"), jax.random.PRNGKey(key))
+    agent = agent or Agent(config)
+    result, trace = agent.recorded(load_params(run_dir, "mean"), jax.random.PRNGKey(key))
     trace = jax.tree.map(np.asarray, trace)
     keep = trace.active.astype(bool)
     phase = trace.phase[keep]
     names = np.where(phase == 0, "development (SA)" if config.model.sa_steps else "initial",
                      np.char.add("episode ", phase.astype(str))).astype(object)
+    adjacency, weights = trace.adjacency[keep], trace.weights[keep]
+    # synapses added or pruned since the previous recorded step (0 at the first)
+    flips = np.abs(np.diff(adjacency.astype(np.int8), axis=0)).sum((1, 2))
     density = pd.DataFrame({
         "task": config.task.name, "step": np.arange(keep.sum()), "phase": phase,
         "phase_name": names, "density": trace.density[keep], "reward": trace.reward[keep],
+        "changes": np.concatenate([[0], flips]),
     })
     names[0] = "initial G0"
     density.loc[0, "phase_name"] = "initial G0"
-    adjacency, weights = trace.adjacency[keep], trace.weights[keep]
     # snapshots: the initial graph, the end of each phase (SA, episode k), then evenly spaced
     ends = [int(np.nonzero(phase == p)[0].max()) for p in np.unique(phase)]
     steps = list(dict.fromkeys([0, *ends]))[:n_snapshots]

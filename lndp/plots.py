@@ -36,6 +36,14 @@ def _scale_note(scale: str) -> str:
     return f"scale: {scale}"
 
 
+def _nothing_to_plot(data) -> bool:
+    """True (and says so) when there is no finished run to plot."""
+    if len(data) == 0:
+        print("nothing to plot: no finished runs for this figure in the results folder")
+        return True
+    return False
+
+
 def save(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: str | Path) -> Path:
     """Write <name>.png (150 dpi), <name>.svg and <name>.csv into figures_dir."""
     folder = resolve(figures_dir)
@@ -77,11 +85,14 @@ def _seed_summary(df: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
                     title: str = "Training curves",
-                    metrics: Sequence[str] = ("fitness_mean", "fitness_max")) -> plt.Figure:
+                    metrics: Sequence[str] = ("fitness_mean", "fitness_max"),
+                    ) -> plt.Figure | None:
     """One column per task, one row per metric (population mean / max fitness).
 
     Lines: mean over seeds; shaded band: min–max over seeds (visible with ≥ 2 seeds).
     """
+    if _nothing_to_plot(training):
+        return None
     task_list = list(dict.fromkeys(training["task"]))
     condition_list = list(dict.fromkeys(training["condition"]))
     palette = condition_palette(condition_list)
@@ -130,8 +141,10 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
 
 
 def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
-                    title: str = "Return per episode of the lifetime") -> plt.Figure:
+                    title: str = "Return per episode of the lifetime") -> plt.Figure | None:
     """Box + points of the return in each episode of a lifetime, per condition and task."""
+    if _nothing_to_plot(evaluation):
+        return None
     task_list = list(dict.fromkeys(evaluation["task"]))
     condition_list = list(dict.fromkeys(evaluation["condition"]))
     palette = condition_palette(condition_list)
@@ -156,7 +169,7 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
                frameon=False)
     n_seeds = evaluation["seed"].nunique()
     n_trials = evaluation["eval_trial"].nunique()
-    fig.suptitle(f"{title} ({_scale_note(scale)})\nbest parameters of {n_seeds} seed(s), "
+    fig.suptitle(f"{title} ({_scale_note(scale)})\nES-mean parameters of {n_seeds} seed(s), "
                  f"{n_trials} evaluation lifetimes each")
     save(fig, evaluation, name, figures_dir)
     return fig
@@ -247,8 +260,10 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
 
 
 def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | Path,
-                      title: str = "Synapse density over one lifetime") -> plt.Figure:
+                      title: str = "Synapse density over one lifetime") -> plt.Figure | None:
     """Density (fraction of allowed edges present) per step; phases shaded."""
+    if _nothing_to_plot(devs):
+        return None
     fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 2.6, 3.6),
                              layout="constrained", sharey=True)
     phase_colours = sns.color_palette("pastel")

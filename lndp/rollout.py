@@ -76,8 +76,10 @@ class Agent:
         self.num_params = int(self.initial_params.size)
         self.allowed = allowed_edges(config.model.n_nodes, n_inputs, n_outputs)
         self.max_steps = int(self.task.params.max_steps_in_episode)
-        # Lifetimes over a batch of keys; jit compiles lazily, once per Agent.
+        # Lifetimes over a batch of keys, and one recorded lifetime; jit compiles lazily,
+        # once per Agent, so recording several runs of one config compiles once.
         self.lifetimes = jax.jit(jax.vmap(self.lifetime, (None, 0)))
+        self.recorded = jax.jit(self.record)
 
     def model(self, flat_params: jax.Array) -> LNDP:
         return nnx.merge(self.graphdef, self.unravel(flat_params))

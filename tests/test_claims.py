@@ -53,3 +53,124 @@ def test_compare_reads_final_fitness_of_finished_seeds_only(tmp_path):
     assert c["a_mean"] == 105 and c["b_mean"] == 55
     assert c["p"] < 0.01
     assert "Welch p" in format_comparison(c)
+
+
+# -- verdict rules on synthetic run folders ------------------------------------------------
+
+def _write_run(root, figure, task, condition, seed, fitness, max_fitness=None, finished=True):
+    """A run folder whose last generations have the given mean (and max) fitness."""
+    import csv
+    import json
+
+    folder = root / figure / task / condition / f"seed{seed}"
+    folder.mkdir(parents=True)
+    with (folder / "log.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["generation", "fitness_mean", "fitness_max"])
+        for g in range(20):
+            writer.writerow([g, fitness, fitness if max_fitness is None else max_fitness])
+    if finished:
+        (folder / "summary.json").write_text(json.dumps({"generations": 20}))
+    return folder
+
+
+def _sp(root, task, sp_levels, nosp_levels, sp_max=None, nosp_max=None):
+    for mu in ("0.5", "1"):
+        for seed, (a, b) in enumerate(zip(sp_levels, nosp_levels)):
+            _write_run(root, "structural_plasticity", task, f"sp_mu{mu}_sigma0.1", seed, a,
+                       None if sp_max is None else sp_max[seed])
+            _write_run(root, "structural_plasticity", task, f"nosp_mu{mu}_sigma0.1", seed, b,
+                       None if nosp_max is None else nosp_max[seed])
+
+
+def test_sp_beats_rule_gives_each_outcome(tmp_path):
+    from lndp import claims
+
+    cases = {"clear": ([100, 101, 102], [50, 51, 52], claims.REPRODUCED),
+             "reversed": ([50, 51, 52], [100, 101, 102], claims.NOT_REPRODUCED),
+             "overlap": ([50, 100, 75], [60, 90, 70], claims.INCONCLUSIVE)}
+    for name, (sp, nosp, expected) in cases.items():
+        root = tmp_path / name
+        _sp(root, "cartpole", sp, nosp)
+        assert claims._sp_beats(root, "1a", "cartpole")["verdict"] == expected, name
+    assert claims._sp_beats(tmp_path / "empty", "1a", "cartpole")["verdict"] == claims.NOT_RUN
+
+
+def test_sp_beats_needs_every_pair(tmp_path):
+    """SP clearly better at μ 0.5 but clearly worse at μ 1 is not 'beats in every condition'."""
+    from lndp import claims
+
+    for seed, (a, b) in enumerate([(100, 50), (101, 51), (102, 52)]):
+        _write_run(tmp_path, "structural_plasticity", "cartpole", "sp_mu0.5_sigma0.1", seed, a)
+        _write_run(tmp_path, "structural_plasticity", "cartpole", "nosp_mu0.5_sigma0.1", seed, b)
+        _write_run(tmp_path, "structural_plasticity", "cartpole", "sp_mu1_sigma0.1", seed, b)
+        _write_run(tmp_path, "structural_plasticity", "cartpole", "nosp_mu1_sigma0.1", seed, a)
+    assert claims._sp_beats(tmp_path, "1a", "cartpole")["verdict"] == claims.NOT_REPRODUCED
+
+
+def test_null_rule_needs_a_narrow_interval_not_just_a_large_p(tmp_path):
+    from lndp import claims
+
+    _sp(tmp_path / "equal", "acrobot", [-100.0, -101.0, -99.0], [-100.5, -99.5, -100.0])
+    assert claims._sp_null(tmp_path / "equal", "1c", "acrobot")["verdict"] == claims.REPRODUCED
+    # same means on average but seeds all over the place: p is large, the interval wide
+    _sp(tmp_path / "noisy", "acrobot", [-60.0, -140.0, -100.0], [-150.0, -50.0, -100.0])
+    assert claims._sp_null(tmp_path / "noisy", "1c", "acrobot")["verdict"] == claims.INCONCLUSIVE
+    _sp(tmp_path / "differ", "acrobot", [-60.0, -61.0, -62.0], [-150.0, -151.0, -152.0])
+    assert claims._sp_null(tmp_path / "differ", "1c", "acrobot")["verdict"] == \
+        claims.NOT_REPRODUCED
+
+
+def test_unfinished_runs_do_not_count(tmp_path):
+    from lndp import claims
+
+    for seed in range(3):
+        _write_run(tmp_path, "structural_plasticity", "foraging", "sp_mu0.5_sigma0.1", seed,
+                   100 + seed, finished=seed == 0)
+        _write_run(tmp_path, "structural_plasticity", "foraging", "nosp_mu0.5_sigma0.1", seed, 50)
+    assert claims._sp_beats(tmp_path, "1b", "foraging")["verdict"] == claims.NOT_RUN
+
+
+def test_pendulum_rule_wants_the_empty_start_best(tmp_path):
+    from lndp import claims
+
+    levels = {"sp_mu0_sigma0.1": -300, "sp_mu0.5_sigma0.1": -900, "nosp_mu0.5_sigma0.1": -1000}
+    for condition, level in levels.items():
+        for seed in range(3):
+            _write_run(tmp_path / "a", "structural_plasticity", "pendulum", condition, seed,
+                       level + seed)
+            _write_run(tmp_path / "b", "structural_plasticity", "pendulum", condition, seed,
+                       (-1300 - level) + seed)  # order reversed: the empty start is worst
+    assert claims._pendulum_empty(tmp_path / "a")["verdict"] == claims.REPRODUCED
+    assert claims._pendulum_empty(tmp_path / "b")["verdict"] == claims.NOT_REPRODUCED
+
+
+def test_claims_table_has_every_claim_and_marks_missing_runs(tmp_path):
+    import pandas as pd
+
+    from lndp import claims
+
+    table = claims.claims_table(tmp_path, development=pd.DataFrame(
+        columns=["task", "seed", "final_density", "changes", "top_share", "steps"]))
+    assert list(table.claim) == list(claims.CLAIMS)
+    assert set(table.verdict) == {claims.NOT_RUN}
+    text = claims.markdown_table(table)
+    assert text.count("\n") == len(claims.CLAIMS) + 1
+
+
+def test_development_rules(tmp_path):
+    import pandas as pd
+
+    from lndp import claims
+
+    def stats(share, density):
+        return pd.DataFrame({"task": ["cartpole"] * 3, "seed": range(3),
+                             "final_density": [density] * 3, "changes": [40] * 3,
+                             "top_share": [share] * 3, "steps": [600] * 3})
+
+    assert claims._critical_periods(stats(0.8, 0.5))["verdict"] == claims.REPRODUCED
+    assert claims._critical_periods(stats(0.1, 0.5))["verdict"] == claims.NOT_REPRODUCED
+    assert claims._final_densities(stats(0.5, 0.75))["verdict"] == claims.REPRODUCED
+    assert claims._final_densities(stats(0.5, 0.30))["verdict"] == claims.NOT_REPRODUCED
+    assert "not run yet: foraging, acrobot, pendulum" in claims._final_densities(
+        stats(0.5, 0.75))["result"]

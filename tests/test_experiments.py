@@ -25,9 +25,13 @@ def test_every_condition_is_a_valid_config(scale):
 
 
 def test_paper_grids():
-    sp = ex.conditions("structural_plasticity", "reduced")
+    sp = ex.conditions("structural_plasticity", "paper")
     assert len([c for c in sp if c.startswith("sp_")]) == 6  # {0, .5, 1} x {0, .1}
     assert len([c for c in sp if c.startswith("nosp_")]) == 4
+    # reduced: an SP/no-SP pair per non-empty start, and SP from empty with σ 0.1 (claim 1d)
+    reduced = ex.conditions("structural_plasticity", "reduced")
+    assert set(reduced) <= set(sp) and "sp_mu0_sigma0.1" in reduced
+    assert {c[2:] for c in reduced if c.startswith("nosp_")} <= set(reduced)
     assert ex.tasks("structural_plasticity", "reduced") == ("cartpole", "acrobot", "pendulum",
                                                             "foraging")
     sa = ex.conditions("spontaneous_activity", "reduced")
@@ -74,3 +78,53 @@ def test_a_finished_run_with_another_config_is_not_silently_reused(tmp_path):
               config.replace(**{"model.mu_conn": 1.0}))
     with pytest.raises(RuntimeError, match="retrain=True"):
         ex.run_figure("network_development", "smoke", results_dir=tmp_path, verbose=False)
+
+
+def test_without_train_missing_nothing_is_trained(tmp_path, monkeypatch):
+    """The book's reduced build: finished runs are read, missing ones listed, none trained."""
+    import lndp.train
+
+    monkeypatch.setattr(lndp.train, "train", lambda *a, **k: pytest.fail("trained"))
+    figure, scale = "structural_plasticity", "smoke"
+    task, condition = "foraging", next(iter(ex.conditions(figure, scale)))
+    _fake_run(tmp_path / figure / task / condition / "seed0",
+              ex.figure_config(figure, task, condition, scale, 0))
+    results = ex.run_figure(figure, scale, seeds=2, results_dir=tmp_path, verbose=False,
+                            train_missing=False)
+    assert list(results.runs.status) == ["finished (read)"]
+    assert set(results.missing.task) == {"cartpole", "foraging"}
+    assert len(results.missing) == 3  # cartpole seeds 0, 1 and foraging seed 1
+    assert set(results.training.task) == {"foraging"}
+    empty = ex.run_figure("ndp_vs_lndp", scale, results_dir=tmp_path / "none", verbose=False,
+                          train_missing=False)
+    assert empty.runs.empty and empty.training.empty and empty.evaluation.empty
+
+
+def test_recorded_development_counts_every_synapse_change(tmp_path):
+    """`changes` counts additions + prunings per step, so it bounds the net density change;
+    the claims' development statistics and their cache agree with a fresh recording."""
+    import numpy as np
+
+    from lndp import claims
+    from lndp.rollout import Agent
+
+    config = ex.figure_config("structural_plasticity", "foraging", "sp_mu0.5_sigma0.1",
+                              "smoke", 0).replace(**{"model.decision": "bernoulli"})
+    agent = Agent(config)
+    run = tmp_path / "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0"
+    _fake_run(run, config)
+    rng = np.random.default_rng(0)
+    params = np.asarray(agent.initial_params) + rng.normal(0, 0.5, agent.num_params)
+    np.savez(run / "params.npz", best=params, mean=params)
+    dev = ex.record_development(run, agent=agent)
+    d = dev.density
+    net = np.abs(np.diff(d.density.to_numpy())) * float(agent.allowed.sum())
+    assert d.changes.iloc[0] == 0 and d.changes.sum() > 0
+    assert np.all(d.changes.to_numpy()[1:] >= np.round(net) - 1e-6)
+    stats = claims.development_statistics(tmp_path)
+    assert list(stats.task) == ["foraging"] and stats.changes.iloc[0] == d.changes.sum()
+    assert (run / "development_key0.csv").exists()
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(claims.development_statistics(tmp_path), stats)  # cached
+    assert 0.1 <= stats.top_share.iloc[0] <= 1.0
