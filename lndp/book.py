@@ -71,14 +71,21 @@ def _ensure_kernel() -> None:
                         "--name", "python3"], check=True)
 
 
+def _shown(path: Path) -> str:
+    """A path as the notebooks show it: relative to the project root when inside it (the
+    notebooks resolve relative paths against the root), else absolute."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def notebook_parameters(name: str, scale: str, results_dir: Path, figures_dir: Path,
                         retrain: bool, train_missing: bool) -> dict:
     """What papermill injects. The results page reads the committed runs in results/
     unless the book is built from other real runs (smoke runs test the pipeline only)."""
     if name == "results":
-        return {} if scale == "smoke" else {"scale": scale, "results_dir": str(results_dir)}
-    return {"scale": scale, "results_dir": str(results_dir), "figures_dir": str(figures_dir),
-            "retrain": retrain, "train_missing": train_missing or retrain}
+        return {} if scale == "smoke" else {"scale": scale, "results_dir": _shown(results_dir)}
+    return {"scale": scale, "results_dir": _shown(results_dir),
+            "figures_dir": _shown(figures_dir), "retrain": retrain,
+            "train_missing": train_missing or retrain}
 
 
 def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir: Path,

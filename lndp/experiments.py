@@ -21,7 +21,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -167,6 +167,21 @@ class FigureResults:
     training: pd.DataFrame  # one row per generation × run
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)  # per episode × trial
     missing: pd.DataFrame = field(default_factory=pd.DataFrame)  # runs left out, not trained
+
+    def final_generation(self) -> pd.DataFrame:
+        """The last logged generation of each run, averaged over seeds per task × condition."""
+        columns = ["generation", "fitness_mean", "fitness_max", "best_so_far", "density_mean"]
+        if self.training.empty:
+            return pd.DataFrame(columns=["task", "label", *columns])
+        last = self.training.sort_values("generation").groupby(["task", "label", "seed"]).tail(1)
+        return last.groupby(["task", "label"])[columns].mean().round(2)
+
+    def returns(self, by: Sequence[str] = ("task", "label", "episode")) -> pd.DataFrame:
+        """Mean, standard deviation and count of the evaluation returns, grouped by `by`."""
+        if self.evaluation.empty:
+            return pd.DataFrame(columns=[*by, "mean", "std", "count"])
+        grouped = self.evaluation.groupby(list(by))["return"]
+        return grouped.agg(["mean", "std", "count"]).round(1)
 
     def __repr__(self) -> str:
         return (f"FigureResults({self.figure!r}, scale={self.scale!r}, runs={len(self.runs)}, "

@@ -51,12 +51,7 @@ def notebook(title, intro, cells):
     return nb
 
 
-FINAL_TABLE = '''\
-last = results.training.sort_values("generation")
-last = last.groupby(["task", "label", "seed"]).tail(1)
-columns = ["generation", "fitness_mean", "fitness_max", "best_so_far",
-           "density_mean"]
-last.groupby(["task", "label"])[columns].mean().round(2)'''
+FINAL_TABLE = 'results.final_generation()'
 
 NOTEBOOKS = {
     "structural_plasticity": notebook(
@@ -116,8 +111,7 @@ NOTEBOOKS = {
          ("code", 'fig = plots.episode_returns(\n'
                   '    results.evaluation, scale, "spontaneous_activity_episodes", figures_dir)'),
          ("md", "Mean (and standard deviation) of the return per episode:"),
-         ("code", 'returns = results.evaluation.groupby(["label", "episode"])["return"]\n'
-                  'returns.agg(["mean", "std", "count"]).round(1)'),
+         ("code", 'results.returns(["label", "episode"])'),
          ("md", "Tidy per-episode returns: `figures/spontaneous_activity_episodes.csv` and "
                 "`<results_dir>/spontaneous_activity/evaluation.csv` (columns condition, "
                 "seed, eval_trial, episode, return).")],
@@ -144,8 +138,7 @@ NOTEBOOKS = {
          ("code", 'fig = plots.episode_returns(\n'
                   '    results.evaluation, scale, "ndp_vs_lndp_evaluation", figures_dir,\n'
                   '    title="Evaluation of the trained parameters (ES mean)")'),
-         ("code", 'returns = results.evaluation.groupby(["task", "label"])["return"]\n'
-                  'returns.agg(["mean", "std", "count"]).round(1)')],
+         ("code", 'results.returns(["task", "label"])')],
     ),
     "network_development": notebook(
         "Network development over a lifetime",

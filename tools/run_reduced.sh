@@ -2,15 +2,37 @@
 # Train every reduced-scale run the book reads, in the issue's priority order.
 # Resumable: finished runs are skipped, unfinished ones resume from their checkpoint,
 # so this can be interrupted at any point and started again (also in a later session).
+#
+#   tools/run_reduced.sh            # two queues side by side, one CPU core and one JAX
+#                                   # device each (on 2 cores ~1.4x the throughput of one
+#                                   # process sharding each generation over both cores)
+#   tools/run_reduced.sh serial     # one process, all cores
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fig() { python -m lndp figure --scale reduced "$@"; }
-fig --figure structural_plasticity --tasks foraging
-fig --figure network_development --tasks foraging
-fig --figure spontaneous_activity
-fig --figure ndp_vs_lndp
-fig --figure structural_plasticity --tasks cartpole
-fig --figure network_development --tasks cartpole
-fig --figure structural_plasticity --tasks pendulum
-fig --figure structural_plasticity --tasks acrobot
-fig --figure network_development
+# seeds 0-1 of every condition first, then seed 2: an interrupted queue leaves every
+# condition with two seeds (enough for a first comparison) rather than some with none
+fig2() { fig "$@" --seeds 2; fig "$@"; }
+queue_a() {  # Foraging first (cheap, the sharpest claims), then Pendulum and Acrobot
+  fig --figure structural_plasticity --tasks foraging
+  fig --figure network_development --tasks foraging
+  fig2 --figure structural_plasticity --tasks pendulum
+  fig2 --figure structural_plasticity --tasks acrobot
+}
+queue_b() {  # CartPole: spontaneous activity, NDP vs LNDP (copies SA runs), SP
+  fig2 --figure spontaneous_activity
+  fig --figure ndp_vs_lndp
+  fig2 --figure structural_plasticity --tasks cartpole
+}
+if [[ "${1:-parallel}" == serial ]] || [[ "$(nproc)" -lt 2 ]]; then
+  queue_a; queue_b
+else
+  export XLA_FLAGS="--xla_force_host_platform_device_count=1"
+  mkdir -p _build
+  (taskset -c 0 bash -c "$(declare -f fig fig2 queue_a); queue_a") > _build/queue_a.log 2>&1 &
+  a=$!
+  (taskset -c 1 bash -c "$(declare -f fig fig2 queue_b); queue_b") > _build/queue_b.log 2>&1 &
+  b=$!
+  wait $a $b
+fi
+fig --figure network_development  # every task's development, once all SP runs exist
