@@ -574,3 +574,16 @@ def finished_runs(results_dir):
                      "condition": run.parent.name, "seed": int(run.name[4:]),
                      "generations": json.loads(summary.read_text())["generations"]})
     return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations"])
+
+
+def reference_returns(runs) -> dict[str, tuple[float, str]]:
+    """Reference lines for `plots.episode_returns`: for Foraging runs, the best return a
+    memoryless policy can expect under the runs' own task settings."""
+    from lndp.train import load_config
+
+    for run in runs.itertuples():
+        if run.task == "foraging":
+            task = load_config(run.path).task
+            ceiling = foraging_memoryless_ceiling(task.p_switch, task.max_steps)
+            return {"foraging": (ceiling, f"best memoryless policy ({ceiling:.1f})")}
+    return {}

@@ -141,8 +141,15 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
 
 
 def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
-                    title: str = "Return per episode of the lifetime") -> plt.Figure | None:
-    """Box + points of the return in each episode of a lifetime, per condition and task."""
+                    title: str = "Return per episode of the lifetime",
+                    references: dict[str, tuple[float, str]] | None = None,
+                    ) -> plt.Figure | None:
+    """Box + points of the return in each episode of a lifetime, per condition and task.
+
+    Small dots: single evaluation lifetimes; large diamonds: each seed's mean (seeds can
+    differ more than lifetimes do). references: task → (value, label), drawn as a dashed
+    horizontal line (e.g. the best memoryless Foraging policy).
+    """
     if _nothing_to_plot(evaluation):
         return None
     task_list = list(dict.fromkeys(evaluation["task"]))
@@ -158,16 +165,28 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
                     palette=label_palette, ax=ax, fliersize=0, boxprops={"alpha": 0.45},
                     legend=False)
         sns.stripplot(part, x="episode", y="return", hue="label", hue_order=order,
-                      palette=label_palette, dodge=True, ax=ax, size=3, alpha=0.8,
+                      palette=label_palette, dodge=True, ax=ax, size=3, alpha=0.6,
                       legend=False)
+        seeds = part.groupby(["label", "episode", "seed"], as_index=False)["return"].mean()
+        sns.stripplot(seeds, x="episode", y="return", hue="label", hue_order=order,
+                      palette=label_palette, dodge=True, jitter=False, ax=ax, size=8,
+                      marker="D", linewidth=1, edgecolor="black", legend=False)
+        if references and task in references:
+            value, text = references[task]
+            ax.axhline(value, color="black", ls="--", lw=1)
+            ax.annotate(text, (0.01, value), xycoords=("axes fraction", "data"),
+                        textcoords="offset points", xytext=(0, 3), fontsize=8,
+                        bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1})
         ax.set_title(TASK_TITLES.get(task, task))
         ax.set_xlabel("episode of the lifetime")
         ax.set_ylabel("episode return")
     handles = [Line2D([], [], color=label_palette[lab], marker="s", lw=0, ms=9, label=lab)
                for lab in order]
+    handles.append(Line2D([], [], color="grey", marker="D", markeredgecolor="black", lw=0,
+                          ms=7, label="mean of one seed"))
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
                frameon=False)
-    n_seeds = evaluation["seed"].nunique()
+    n_seeds = evaluation.groupby("condition")["seed"].nunique().max()
     n_trials = evaluation["eval_trial"].nunique()
     fig.suptitle(f"{title} ({_scale_note(scale)})\nES-mean parameters of {n_seeds} seed(s), "
                  f"{n_trials} evaluation lifetimes each")

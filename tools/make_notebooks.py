@@ -27,7 +27,7 @@ IMPORTS = '''\
 import lndp  # noqa: F401  (before jax: every CPU core becomes a device)
 import jax
 
-from lndp import experiments, plots
+from lndp import claims, experiments, plots
 
 platform = jax.devices()[0].platform
 print(f"jax {jax.__version__}, {jax.device_count()} {platform} device(s)")'''
@@ -135,9 +135,14 @@ NOTEBOOKS = {
          ("code", 'fig = plots.training_curves(\n'
                   '    results.training, scale, "ndp_vs_lndp_training", figures_dir,\n'
                   '    title="NDP vs LNDP")'),
+         ("md", "The dashed line on Foraging is the best return any memoryless "
+                "position → action policy can expect (`lndp.claims.foraging_memoryless_"
+                "ceiling`): a frozen network cannot beat it, so a seed above it adapts "
+                "within its lifetime."),
          ("code", 'fig = plots.episode_returns(\n'
                   '    results.evaluation, scale, "ndp_vs_lndp_evaluation", figures_dir,\n'
-                  '    title="Evaluation of the trained parameters (ES mean)")'),
+                  '    title="Evaluation of the trained parameters",\n'
+                  '    references=claims.reference_returns(results.runs))'),
          ("code", 'results.returns(["task", "label"])')],
     ),
     "network_development": notebook(
