@@ -561,19 +561,25 @@ def markdown_table(table, columns=("claim", "statement", "result", "verdict")) -
 
 
 def finished_runs(results_dir):
-    """One row per finished run folder: figure, task, condition, seed, generations."""
+    """One row per finished run folder: figure, task, condition, seed, generations,
+    minutes of training, and whether this code made it (None: not recorded)."""
     import json
     from pathlib import Path
 
     import pandas as pd
 
+    from lndp.train import made_by_this_code
+
     rows = []
-    for summary in sorted(Path(results_dir).glob("*/*/*/seed*/summary.json")):
-        run = summary.parent
+    for path in sorted(Path(results_dir).glob("*/*/*/seed*/summary.json")):
+        run, summary = path.parent, json.loads(path.read_text())
         rows.append({"figure": run.parents[2].name, "task": run.parents[1].name,
                      "condition": run.parent.name, "seed": int(run.name[4:]),
-                     "generations": json.loads(summary.read_text())["generations"]})
-    return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations"])
+                     "generations": summary["generations"],
+                     "minutes": summary.get("total_seconds", float("nan")) / 60,
+                     "this_code": made_by_this_code(run)})
+    return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations",
+                                       "minutes", "this_code"])
 
 
 def reference_returns(runs) -> dict[str, tuple[float, str]]:

@@ -266,7 +266,7 @@ def run_figure(
     with status "missing" and left out of the data (how the book is built from the
     committed results without re-training).
     """
-    from lndp.train import read_log
+    from lndp.train import made_by_this_code, read_log
 
     _check(figure, scale)
     results_dir = resolve(results_dir)
@@ -286,6 +286,8 @@ def run_figure(
                 config = figure_config(figure, task, condition, scale, seed)
                 if train_missing or _has_finished(out, config, results_dir):
                     status = train_run(config, out, results_dir, retrain=retrain)
+                    if made_by_this_code(out) is False:
+                        status += " (made by other code: retrain=True to renew)"
                 else:
                     status = "missing"
                 if verbose:

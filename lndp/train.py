@@ -182,6 +182,29 @@ def read_log(out: Path | str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+#: the modules that decide what a run computes (not plotting, statistics or the CLI)
+_BEHAVIOUR_MODULES = ("config.py", "graph.py", "model.py", "rollout.py", "strategies.py",
+                      "train.py", "envs/__init__.py", "envs/foraging.py")
+
+
+def code_hash() -> str:
+    """A short hash of the source of the modules a run's numbers depend on."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _BEHAVIOUR_MODULES:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def made_by_this_code(out: Path | str) -> bool | None:
+    """Whether a finished run's recorded code hash is this code's (None: not recorded)."""
+    path = Path(out) / "summary.json"
+    recorded = json.loads(path.read_text()).get("code_hash") if path.exists() else None
+    return None if recorded is None else recorded == code_hash()
+
+
 def is_finished(out: Path | str) -> bool:
     return (Path(out) / "summary.json").exists()
 
@@ -294,6 +317,9 @@ def train(
             "best_fitness": state.best_fitness,
             "final_fitness_mean": float(rows[-1]["fitness_mean"]),
             "total_seconds": sum(float(r["seconds"]) for r in rows),
+            # which code made it, on what: a later model change is then visible on read
+            "code_hash": code_hash(),
+            "devices": f"{jax.device_count()} {jax.devices()[0].platform}",
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return rows
@@ -312,4 +338,4 @@ def load_config(out: str | Path) -> Config:
 
 
 __all__ = ["Trainer", "TrainState", "train", "load_params", "load_config", "read_log",
-           "is_finished", "RunFolderError", "ConfigError"]
+           "is_finished", "RunFolderError", "ConfigError", "code_hash", "made_by_this_code"]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import small
+from lndp.config import preset
 from lndp.train import RunFolderError, load_params, read_log, train
 
 IGNORED = {"seconds"}
@@ -94,3 +95,17 @@ def test_one_and_two_devices_give_the_same_log(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(out), str(n)], check=True, env=env)
         logs.append(read_log(out))
     _same_logs(*logs)
+
+
+def test_a_finished_run_records_the_code_that_made_it(tmp_path):
+    import json
+
+    from lndp.train import code_hash, made_by_this_code
+
+    out = tmp_path / "run"
+    train(preset("foraging", "smoke", **{"train.generations": 1}), out, progress=False)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["code_hash"] == code_hash() and made_by_this_code(out) is True
+    summary["code_hash"] = "0" * 12  # as if the model changed since
+    (out / "summary.json").write_text(json.dumps(summary))
+    assert made_by_this_code(out) is False

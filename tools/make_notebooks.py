@@ -242,10 +242,18 @@ def results_notebook():
         new_code_cell('Markdown(claims.markdown_table(table, ("claim", "rule")))'),
         new_markdown_cell("## The runs behind them\n\nFinished runs per figure, task and "
                           "condition in the results folder (a figure page lists its runs "
-                          "and plots them):"),
+                          "and plots them), with the mean training time of one run on the "
+                          "machine that trained it (`minutes`; a run copied from another "
+                          "figure keeps its time), and whether the model code that made "
+                          "them is this code (`False`: the model changed since; "
+                          "unrecorded for runs made before the hash was kept):"),
         new_code_cell('runs = claims.finished_runs(results_dir)\n'
-                      'runs.groupby(["figure", "task", "condition"]).size().rename("seeds")'
-                      '.to_frame()'),
+                      'runs["this_code"] = runs.this_code.map({True: "yes", False: "NO"})'
+                      '.fillna("unrecorded")\n'
+                      'runs.groupby(["figure", "task", "condition"]).agg(\n'
+                      '    seeds=("seed", "size"), generations=("generations", "max"),\n'
+                      '    minutes=("minutes", "mean"),\n'
+                      '    this_code=("this_code", lambda v: ", ".join(sorted(set(v))))).round(1)'),
         new_markdown_cell("Network development (claim 4): one recorded lifetime per seed of "
                           "SP (μ 0.5, σ 0.1), its final density and the share of its synapse "
                           "additions and prunings made in its busiest 10 % of steps:"),
