@@ -420,29 +420,38 @@ def _only_lndp_adapts(results_dir) -> dict:
     return _row("3b", "foraging", text, verdict, rule)
 
 
-def development_trace(run, key: int = 0, agent=None):
-    """Per-step density and synapse changes of one recorded lifetime of a finished run.
+def development_trace(run, key: int = 0, agent=None, untrained: bool = False):
+    """Per-step density and synapse changes of one recorded lifetime of a finished run
+    (its ES-mean parameters, or with `untrained` the parameters evolution started from).
 
-    Cached as ``development_key<key>.csv`` in the run folder (small; committed with the
-    run), so reading the claims needs no model compile once the runs are recorded.
+    Cached as ``development_key<key>[_untrained].csv`` in the run folder (small; committed
+    with the run), so reading the claims needs no model compile once runs are recorded.
     """
     import pandas as pd
 
     from lndp.experiments import record_development
 
-    cache = run / f"development_key{key}.csv"
+    cache = run / f"development_key{key}{'_untrained' if untrained else ''}.csv"
     if cache.exists():
         return pd.read_csv(cache)
-    frame = record_development(run, key=key, agent=agent).density
+    frame = record_development(run, key=key, agent=agent, untrained=untrained).density
     frame.to_csv(cache, index=False)
     return frame
+
+
+def _top_share(changes: np.ndarray, top_fraction: float) -> float:
+    """Share of all changes made in the busiest `top_fraction` of steps (NaN if none)."""
+    changes = np.sort(changes)[::-1]
+    k = max(1, int(round(top_fraction * len(changes))))
+    return float(changes[:k].sum() / changes.sum()) if changes.sum() else float("nan")
 
 
 def development_statistics(results_dir, condition: str = "sp_mu0.5_sigma0.1",
                            top_fraction: float = 0.1, key: int = 0):
     """Per task and seed of the SP runs of `condition`: one recorded lifetime's final
     density and the share of all synapse additions/prunings made in its busiest
-    `top_fraction` of steps (uniform change would give `top_fraction`)."""
+    `top_fraction` of steps (uniform change would give `top_fraction`), for the trained
+    parameters and, as a control, for the untrained ones evolution started from."""
     import pandas as pd
 
     from lndp.rollout import Agent
@@ -453,18 +462,23 @@ def development_statistics(results_dir, condition: str = "sp_mu0.5_sigma0.1",
         runs = _runs(results_dir, "structural_plasticity", task, condition)
         agent = None
         for run in runs:
-            if agent is None and not (run / f"development_key{key}.csv").exists():
+            cached = all((run / f"development_key{key}{s}.csv").exists()
+                         for s in ("", "_untrained"))
+            if agent is None and not cached:
                 agent = Agent(load_config(run))  # one compile serves every seed
             trace = development_trace(run, key, agent)
-            changes = np.sort(trace.changes.to_numpy()[1:])[::-1]
-            k = max(1, int(round(top_fraction * len(changes))))
-            share = changes[:k].sum() / changes.sum() if changes.sum() else np.nan
+            control = development_trace(run, key, agent, untrained=True)
             rows.append({"task": task, "seed": int(run.name[4:]),
                          "final_density": float(trace.density.iloc[-1]),
-                         "changes": int(changes.sum()), "top_share": float(share),
-                         "steps": len(changes)})
+                         "changes": int(trace.changes.sum()),
+                         "top_share": _top_share(trace.changes.to_numpy()[1:], top_fraction),
+                         "steps": len(trace) - 1,
+                         "untrained_top_share": _top_share(control.changes.to_numpy()[1:],
+                                                           top_fraction),
+                         "untrained_final_density": float(control.density.iloc[-1])})
     return pd.DataFrame(rows, columns=["task", "seed", "final_density", "changes",
-                                       "top_share", "steps"])
+                                       "top_share", "steps", "untrained_top_share",
+                                       "untrained_final_density"])
 
 
 def _critical_periods(stats) -> dict:
@@ -475,8 +489,9 @@ def _critical_periods(stats) -> dict:
     if stats.empty:
         return _row("4a", "all", "—", NOT_RUN, rule)
     medians = stats.groupby("task")["top_share"].median()
-    text = "; ".join(f"{t}: {m:.0%} of {stats[stats.task == t].changes.median():.0f} changes"
-                     for t, m in medians.items())
+    control = stats.groupby("task")["untrained_top_share"].median()
+    text = "; ".join(f"{t}: {m:.0%} of {stats[stats.task == t].changes.median():.0f} changes "
+                     f"(untrained parameters: {control[t]:.0%})" for t, m in medians.items())
     missing = [t for t in PAPER_DENSITIES if t not in medians.index]
     if missing:
         text += f" (not run yet: {', '.join(missing)})"

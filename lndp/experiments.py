@@ -385,11 +385,13 @@ class Development:
 
 
 def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
-                       n_episodes: int | None = None, agent=None) -> Development:
+                       n_episodes: int | None = None, agent=None,
+                       untrained: bool = False) -> Development:
     """Record one lifetime of a trained run's ES-mean parameters (`Agent.record`).
 
     agent: an `lndp.rollout.Agent` built for this run's config (ignoring the seed), to
     reuse its compiled recorder across seeds; built from the run's config if None.
+    untrained: record the parameters evolution started from instead (a control).
     """
     import jax
 
@@ -401,7 +403,11 @@ def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
     if n_episodes is not None:
         config = config.replace(**{"task.n_episodes": n_episodes})
     agent = agent or Agent(config)
-    result, trace = agent.recorded(load_params(run_dir, "mean"), jax.random.PRNGKey(key))
+    if untrained:  # the run's own starting point (the model's init for its seed)
+        params = Agent(config).initial_params
+    else:
+        params = load_params(run_dir, "mean")
+    result, trace = agent.recorded(params, jax.random.PRNGKey(key))
     trace = jax.tree.map(np.asarray, trace)
     keep = trace.active.astype(bool)
     phase = trace.phase[keep]

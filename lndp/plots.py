@@ -280,34 +280,41 @@ def network_snapshots(dev, scale: str, name: str, figures_dir: str | Path,
 
 def density_over_time(devs: Sequence, scale: str, name: str, figures_dir: str | Path,
                       title: str = "Synapse density over one lifetime") -> plt.Figure | None:
-    """Density (fraction of allowed edges present) per step; phases shaded."""
+    """Top: density (fraction of allowed edges present) per step; bottom: synapses added or
+    pruned at each step (where structural change happens). Phases shaded."""
     if _nothing_to_plot(devs):
         return None
-    fig, axes = plt.subplots(1, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 2.6, 3.6),
-                             layout="constrained", sharey=True)
+    fig, axes = plt.subplots(2, len(devs), squeeze=False, figsize=(4.4 * len(devs) + 2.6, 5.6),
+                             layout="constrained", sharey="row", sharex="col",
+                             height_ratios=(3, 2))
     phase_colours = sns.color_palette("pastel")
     legend = {}
-    for ax, dev in zip(axes[0], devs):
+    for col, dev in enumerate(devs):
         d = dev.density
-        for p, part in d.groupby("phase"):
-            colour = phase_colours[int(p) % len(phase_colours)]
-            ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5, color=colour, alpha=0.35,
-                       lw=0)
-            if p:
-                phase_label = part.phase_name.iloc[-1]
-            else:  # step 0 is the initial graph; more phase-0 steps are SA development
-                phase_label = "initial / development (SA)" if len(part) > 1 else "initial G0"
-            legend.setdefault(phase_label, matplotlib.patches.Patch(
-                color=colour, alpha=0.35, label=phase_label))
-        ax.plot(d.step, d.density, color="black", lw=1.5)
-        ax.set_title(f"{TASK_TITLES.get(dev.task, dev.task)} (final {d.density.iloc[-1]:.2f})")
-        ax.set_xlabel("lifetime step")
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        ax.set_ylim(-0.02, 1.02)
+        for ax in axes[:, col]:
+            for p, part in d.groupby("phase"):
+                colour = phase_colours[int(p) % len(phase_colours)]
+                ax.axvspan(part.step.min() - 0.5, part.step.max() + 0.5, color=colour,
+                           alpha=0.35, lw=0)
+                if p:
+                    phase_label = part.phase_name.iloc[-1]
+                else:  # step 0 is the initial graph; more phase-0 steps are SA development
+                    phase_label = "initial / development (SA)" if len(part) > 1 else "initial G0"
+                legend.setdefault(phase_label, matplotlib.patches.Patch(
+                    color=colour, alpha=0.35, label=phase_label))
+        top, bottom = axes[:, col]
+        top.plot(d.step, d.density, color="black", lw=1.5)
+        top.set_title(f"{TASK_TITLES.get(dev.task, dev.task)} (final {d.density.iloc[-1]:.2f})")
+        top.set_ylim(-0.02, 1.02)
+        bottom.vlines(d.step, 0, d.changes, color="black", lw=1)
+        bottom.set_xlabel("lifetime step")
+        bottom.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes[0, 0].set_ylabel("synapse density")
+    axes[1, 0].set_ylabel("synapses added\nor pruned")
     fig.legend(handles=list(legend.values()), loc="outside lower center", ncol=len(legend),
                frameon=False, title="phase of the lifetime (shaded)")
-    fig.suptitle(f"{title} ({_scale_note(scale)}; fraction of allowed synapses present)")
+    fig.suptitle(f"{title} ({_scale_note(scale)}; density = fraction of allowed synapses "
+                 "present)")
     save(fig, pd.concat([dev.density for dev in devs], ignore_index=True), name, figures_dir)
     return fig
 

@@ -151,7 +151,8 @@ def test_claims_table_has_every_claim_and_marks_missing_runs(tmp_path):
     from lndp import claims
 
     table = claims.claims_table(tmp_path, development=pd.DataFrame(
-        columns=["task", "seed", "final_density", "changes", "top_share", "steps"]))
+        columns=["task", "seed", "final_density", "changes", "top_share", "steps",
+                 "untrained_top_share", "untrained_final_density"]))
     assert list(table.claim) == list(claims.CLAIMS)
     assert set(table.verdict) == {claims.NOT_RUN}
     text = claims.markdown_table(table)
@@ -166,7 +167,9 @@ def test_development_rules(tmp_path):
     def stats(share, density):
         return pd.DataFrame({"task": ["cartpole"] * 3, "seed": range(3),
                              "final_density": [density] * 3, "changes": [40] * 3,
-                             "top_share": [share] * 3, "steps": [600] * 3})
+                             "top_share": [share] * 3, "steps": [600] * 3,
+                             "untrained_top_share": [0.5] * 3,
+                             "untrained_final_density": [0.5] * 3})
 
     assert claims._critical_periods(stats(0.8, 0.5))["verdict"] == claims.REPRODUCED
     assert claims._critical_periods(stats(0.1, 0.5))["verdict"] == claims.NOT_REPRODUCED

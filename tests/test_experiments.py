@@ -124,6 +124,7 @@ def test_recorded_development_counts_every_synapse_change(tmp_path):
     stats = claims.development_statistics(tmp_path)
     assert list(stats.task) == ["foraging"] and stats.changes.iloc[0] == d.changes.sum()
     assert (run / "development_key0.csv").exists()
+    assert (run / "development_key0_untrained.csv").exists()  # the control
     import pandas as pd
 
     pd.testing.assert_frame_equal(claims.development_statistics(tmp_path), stats)  # cached

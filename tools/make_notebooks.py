@@ -256,7 +256,10 @@ def results_notebook():
                       '    this_code=("this_code", lambda v: ", ".join(sorted(set(v))))).round(1)'),
         new_markdown_cell("Network development (claim 4): one recorded lifetime per seed of "
                           "SP (μ 0.5, σ 0.1), its final density and the share of its synapse "
-                          "additions and prunings made in its busiest 10 % of steps:"),
+                          "additions and prunings made in its busiest 10 % of steps; the "
+                          "`untrained_` columns record the same lifetime with the parameters "
+                          "evolution started from, a control for how much of it is a generic "
+                          "property of the update rules rather than something evolved:"),
         new_code_cell('development.round(3)'),
         new_markdown_cell(scale_text),
     ]

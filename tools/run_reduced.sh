@@ -13,17 +13,18 @@ fig() { python -m lndp figure --scale reduced "$@"; }
 # seeds 0-1 of every condition first, then seed 2: an interrupted queue leaves every
 # condition with two seeds (enough for a first comparison) rather than some with none
 fig2() { fig "$@" --seeds 2; fig "$@"; }
-queue_a() {  # Foraging first (cheap, the sharpest claims), then Pendulum and Acrobot
+queue_a() {  # Foraging first (cheap, the sharpest claims), then CartPole SP, then Pendulum
   fig --figure structural_plasticity --tasks foraging
   fig --figure network_development --tasks foraging
+  fig2 --figure structural_plasticity --tasks cartpole
   fig2 --figure structural_plasticity --tasks pendulum
-  fig2 --figure structural_plasticity --tasks acrobot
 }
-queue_b() {  # CartPole: spontaneous activity, NDP vs LNDP (copies SA runs), SP
+queue_b() {  # CartPole: spontaneous activity, NDP vs LNDP (copies SA runs); then Acrobot
   fig2 --figure spontaneous_activity
   fig --figure ndp_vs_lndp
-  fig2 --figure structural_plasticity --tasks cartpole
+  fig2 --figure structural_plasticity --tasks acrobot
 }
+# The two queues never touch the same task of the same figure, so they can run together.
 if [[ "${1:-parallel}" == serial ]] || [[ "$(nproc)" -lt 2 ]]; then
   queue_a; queue_b
 else
