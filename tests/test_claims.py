@@ -177,3 +177,29 @@ def test_development_rules(tmp_path):
     assert claims._final_densities(stats(0.5, 0.30))["verdict"] == claims.NOT_REPRODUCED
     assert "not run yet: foraging, acrobot, pendulum" in claims._final_densities(
         stats(0.5, 0.75))["result"]
+
+
+def test_stops_improving_rule_does_not_count_noise_as_a_plateau(tmp_path):
+    """2b: a clear gain from episode 1 to 2 then a flat episode 3 is the claim; gains of a
+    few percent in both (noise) are inconclusive, a large gain 2→3 contradicts it."""
+    import pandas as pd
+
+    from lndp import claims
+    from lndp.config import preset
+
+    config = preset("cartpole", "reduced")  # episodes of at most 200 steps
+
+    def case(name, episode_means):
+        for seed in range(3):
+            run = _write_run(tmp_path / name, "spontaneous_activity", "cartpole", "nosa_lndp",
+                             seed, 0.0)
+            (run / "config.json").write_text(config.to_json())
+            pd.DataFrame({"seed": seed, "eval_trial": 0, "episode": [1, 2, 3],
+                          "return": [m + seed for m in episode_means]}).to_csv(
+                run / "evaluation.csv", index=False)
+        return claims._stops_improving(tmp_path / name)["verdict"]
+
+    assert case("plateau", [50, 120, 122]) == claims.REPRODUCED
+    assert case("noise", [51, 54, 59]) == claims.INCONCLUSIVE
+    assert case("climbing", [50, 90, 140]) == claims.NOT_REPRODUCED
+    assert case("ceiling", [195, 196, 197]) == claims.INCONCLUSIVE
