@@ -173,6 +173,9 @@ def test_development_rules(tmp_path):
 
     assert claims._critical_periods(stats(0.8, 0.5))["verdict"] == claims.REPRODUCED
     assert claims._critical_periods(stats(0.1, 0.5))["verdict"] == claims.NOT_REPRODUCED
+    static = stats(0.8, 0.5).assign(changes=[0, 0, 3])  # most lifetimes never change
+    row = claims._critical_periods(static)
+    assert row["verdict"] == claims.INCONCLUSIVE and "2 of 3 lifetimes without" in row["result"]
     assert claims._final_densities(stats(0.5, 0.75))["verdict"] == claims.REPRODUCED
     assert claims._final_densities(stats(0.5, 0.30))["verdict"] == claims.NOT_REPRODUCED
     assert "not run yet: foraging, acrobot, pendulum" in claims._final_densities(
