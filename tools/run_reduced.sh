@@ -3,9 +3,8 @@
 # Resumable: finished runs are skipped, unfinished ones resume from their checkpoint,
 # so this can be interrupted at any point and started again (also in a later session).
 #
-#   tools/run_reduced.sh            # two queues side by side, one CPU core and one JAX
-#                                   # device each (on 2 cores ~1.4x the throughput of one
-#                                   # process sharding each generation over both cores)
+#   tools/run_reduced.sh            # two queues side by side on disjoint tasks, one CPU
+#                                   # core and one JAX device each (logs: _build/queue_*.log)
 #   tools/run_reduced.sh serial     # one process, all cores
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +29,9 @@ if [[ "${1:-parallel}" == serial ]] || [[ "$(nproc)" -lt 2 ]]; then
 else
   export XLA_FLAGS="--xla_force_host_platform_device_count=1"
   mkdir -p _build
-  (taskset -c 0 bash -c "$(declare -f fig fig2 queue_a); queue_a") > _build/queue_a.log 2>&1 &
+  (taskset -c 0 bash -c "set -euo pipefail; $(declare -f fig fig2 queue_a); queue_a") > _build/queue_a.log 2>&1 &
   a=$!
-  (taskset -c 1 bash -c "$(declare -f fig fig2 queue_b); queue_b") > _build/queue_b.log 2>&1 &
+  (taskset -c 1 bash -c "set -euo pipefail; $(declare -f fig fig2 queue_b); queue_b") > _build/queue_b.log 2>&1 &
   b=$!
   wait $a $b
 fi
