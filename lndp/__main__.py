@@ -97,6 +97,8 @@ def _figure_parser(sub) -> None:
     p.add_argument("--figure", choices=FIGURES, required=True)
     p.add_argument("--scale", choices=SCALES, default="reduced")
     p.add_argument("--tasks", nargs="+", choices=TASKS, help="only these of the figure's tasks")
+    p.add_argument("--conditions", nargs="+", metavar="CONDITION",
+                   help="only these of the figure's conditions (e.g. sp_mu1_sigma0.1)")
     p.add_argument("--seeds", type=int, help="seeds per condition (default: the scale's)")
     p.add_argument("--results-dir", default="results")
     p.set_defaults(run=_run_figure)
@@ -105,8 +107,12 @@ def _figure_parser(sub) -> None:
 def _run_figure(args) -> int:
     from lndp.experiments import run_figure
 
-    run_figure(args.figure, args.scale, seeds=args.seeds, results_dir=args.results_dir,
-               only_tasks=args.tasks)
+    try:
+        run_figure(args.figure, args.scale, seeds=args.seeds, results_dir=args.results_dir,
+                   only_tasks=args.tasks, only_conditions=args.conditions)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

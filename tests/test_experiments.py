@@ -16,7 +16,8 @@ def test_every_condition_is_a_valid_config(scale):
     for figure in ex.FIGURES:
         assert ex.conditions(figure, scale), figure
         for task in ex.tasks(figure, scale):
-            for condition in ex.conditions(figure, scale):
+            assert set(ex.conditions(figure, scale, task)) <= set(ex.conditions(figure, scale))
+            for condition in ex.conditions(figure, scale, task):
                 config = ex.figure_config(figure, task, condition, scale, seed=1)
                 assert config.train.seed == 1 and config.task.name == task
                 if condition.startswith("nosp_"):
@@ -32,6 +33,12 @@ def test_paper_grids():
     reduced = ex.conditions("structural_plasticity", "reduced")
     assert set(reduced) <= set(sp) and "sp_mu0_sigma0.1" in reduced
     assert {c[2:] for c in reduced if c.startswith("nosp_")} <= set(reduced)
+    for task in ex.tasks("structural_plasticity", "reduced"):
+        grid = ex.conditions("structural_plasticity", "reduced", task)
+        assert {"sp_mu0_sigma0.1", "sp_mu0.5_sigma0.1", "nosp_mu0.5_sigma0.1"} <= set(grid)
+    # claims 1a/1b are about every condition: CartPole and Foraging keep both SP/no-SP pairs
+    assert ex.conditions("structural_plasticity", "reduced", "cartpole") == reduced
+    assert ex.conditions("structural_plasticity", "reduced", "foraging") == reduced
     assert ex.tasks("structural_plasticity", "reduced") == ("cartpole", "acrobot", "pendulum",
                                                             "foraging")
     sa = ex.conditions("spontaneous_activity", "reduced")
@@ -98,6 +105,23 @@ def test_without_train_missing_nothing_is_trained(tmp_path, monkeypatch):
     empty = ex.run_figure("ndp_vs_lndp", scale, results_dir=tmp_path / "none", verbose=False,
                           train_missing=False)
     assert empty.runs.empty and empty.training.empty and empty.evaluation.empty
+
+
+def test_only_conditions_restricts_the_runs_and_rejects_unknown_names(tmp_path):
+    """How tools/run_reduced.sh splits one task's conditions between two processes."""
+    figure = "structural_plasticity"
+    for condition in ("sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"):
+        _fake_run(tmp_path / figure / "cartpole" / condition / "seed0",
+                  ex.figure_config(figure, "cartpole", condition, "reduced", 0))
+    results = ex.run_figure(figure, "reduced", seeds=1, results_dir=tmp_path, verbose=False,
+                            only_tasks=["cartpole"], train_missing=False,
+                            only_conditions=["sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"])
+    assert set(results.runs.condition) == {"sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"}
+    assert set(results.runs.status) == {"finished (read)"}
+    # Acrobot's reduced grid has no μ 1 pair: asking for it there is an error, not a no-op
+    with pytest.raises(ValueError, match="only_conditions: sp_mu1_sigma0.1 not in"):
+        ex.run_figure(figure, "reduced", results_dir=tmp_path, verbose=False,
+                      only_tasks=["acrobot"], only_conditions=["sp_mu1_sigma0.1"])
 
 
 def test_recorded_development_counts_every_synapse_change(tmp_path):
