@@ -48,8 +48,12 @@ def save(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: str | Path
     """Write <name>.png (150 dpi), <name>.svg and <name>.csv into figures_dir."""
     folder = resolve(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    fig.savefig(folder / f"{name}.png", dpi=150, bbox_inches="tight")
-    fig.savefig(folder / f"{name}.svg", bbox_inches="tight")
+    # no timestamps and fixed SVG ids: a rebuild from the same runs writes identical files,
+    # so the committed figures change only when their data do
+    fig.savefig(folder / f"{name}.png", dpi=150, bbox_inches="tight",
+                metadata={"Software": None})
+    with plt.rc_context({"svg.hashsalt": name}):
+        fig.savefig(folder / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
     data.to_csv(folder / f"{name}.csv", index=False)
     return folder / f"{name}.png"
 
