@@ -100,7 +100,7 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
     task_list = list(dict.fromkeys(training["task"]))
     condition_list = list(dict.fromkeys(training["condition"]))
     palette = condition_palette(condition_list)
-    n_seeds = training.groupby(["task", "condition"])["seed"].nunique().max()
+    counts = training.groupby(["task", "condition"])["seed"].nunique()
     fig, axes = plt.subplots(len(metrics), len(task_list), squeeze=False, sharex="col",
                              figsize=(3.6 * len(task_list) + 0.6, 2.9 * len(metrics) + 0.9),
                              layout="constrained")
@@ -138,7 +138,9 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                for c in condition_list]
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
                frameon=False)
-    band = f"mean over {n_seeds} seeds, band = min–max" if n_seeds > 1 else "1 seed"
+    seeds = (f"{counts.max()}" if counts.min() == counts.max()
+             else f"{counts.min()}–{counts.max()}")
+    band = f"mean over {seeds} seeds, band = min–max" if counts.max() > 1 else "1 seed"
     fig.suptitle(f"{title} ({_scale_note(scale)}; {band})")
     save(fig, pd.concat(summaries, ignore_index=True), name, figures_dir)
     return fig
