@@ -100,7 +100,8 @@ def _figure_parser(sub) -> None:
     p.add_argument("--conditions", nargs="+", metavar="CONDITION",
                    help="only these of the figure's conditions (e.g. sp_mu1_sigma0.1)")
     p.add_argument("--seeds", type=int, help="seeds per condition (default: the scale's)")
-    p.add_argument("--results-dir", default="results")
+    p.add_argument("--results-dir", help="run folders (default: results/ at reduced, "
+                   "results_paper/ at paper, _build/smoke/results/ at smoke)")
     p.set_defaults(run=_run_figure)
 
 

@@ -14,8 +14,9 @@ Smoke runs go to ``_build/smoke/results`` and ``_build/smoke/figures`` unless gi
 they never mix with the reduced-scale results committed under ``results/``. At `reduced`
 and `paper` nothing is trained unless asked (``--train-missing``, ``--retrain``): the
 figures show the finished runs found and say which are missing, so a fresh clone builds
-the book from the committed results in minutes. The results page always reads real runs
-(``results/``, or ``--results-dir`` when not at smoke scale).
+the book from the committed results in minutes. `paper` runs live in ``results_paper/``
+(``lndp.experiments.RESULTS_DIRS``). The results page always reads real runs (``results/``,
+or the scale's folder / ``--results-dir`` when not at smoke scale).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def add_parser(sub) -> None:
     p.add_argument("--scale", choices=SCALES, default="smoke",
                    help="experiment scale passed to every notebook (default smoke)")
     p.add_argument("--results-dir",
-                   help="run folders (default: results for reduced/paper, "
+                   help="run folders (default: results for reduced, results_paper for paper, "
                    "_build/smoke/results for smoke); finished runs there are read, not retrained")
     p.add_argument("--figures-dir",
                    help="where figures are written (default: figures for reduced/paper, "
@@ -146,9 +147,11 @@ def build(source: Path) -> int:
 def _main(args) -> int:
     start = time.perf_counter()
     smoke = args.scale == "smoke"
-    results_dir = Path(args.results_dir or ("_build/smoke/results" if smoke else "results"))
+    from lndp.experiments import RESULTS_DIRS
+
+    results_dir = Path.cwd() / args.results_dir if args.results_dir else \
+        ROOT / RESULTS_DIRS[args.scale]
     figures_dir = Path(args.figures_dir or ("_build/smoke/figures" if smoke else "figures"))
-    results_dir = results_dir if results_dir.is_absolute() else Path.cwd() / results_dir
     figures_dir = figures_dir if figures_dir.is_absolute() else Path.cwd() / figures_dir
     executed = ROOT / "_build" / "notebooks"
     if not args.skip_execute:

@@ -32,6 +32,10 @@ FIGURES = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp", "netw
 
 #: seeds per condition when `run_figure(seeds=None)`
 DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "paper": 5}
+#: where `run_figure(results_dir=None)` keeps the runs of each scale (relative to the
+#: project root). Separate folders, so that a paper-scale run never meets a committed
+#: reduced run of the same figure/task/condition/seed (different configs: an error).
+RESULTS_DIRS = {"smoke": "_build/smoke/results", "reduced": "results", "paper": "results_paper"}
 
 
 def sa_steps(scale: str) -> int:
@@ -240,7 +244,8 @@ def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = Fals
             train(config, out, resume=True, progress=False)  # extend a finished run
             return "extended"
         raise RuntimeError(
-            f"{out}: holds a finished run with another config; pass retrain=True to replace "
+            f"{out}: holds a finished run with another config (another scale's run? each scale "
+            f"has its own default results_dir: {RESULTS_DIRS}); pass retrain=True to replace "
             "it, or use another results_dir"
         )
     if not (out / "config.json").exists():
@@ -260,7 +265,7 @@ def run_figure(
     figure: str,
     scale: str = "smoke",
     seeds: int | Iterable[int] | None = None,
-    results_dir: str | Path = "results",
+    results_dir: str | Path | None = None,
     retrain: bool = False,
     n_eval_trials: int | None = None,
     verbose: bool = True,
@@ -271,6 +276,7 @@ def run_figure(
     """Train (or read) every run of a figure and return its tidy data.
 
     seeds: a count (seeds 0..k-1), a list of seeds, or None (DEFAULT_SEEDS[scale]).
+    results_dir: the run folders; None: the scale's own folder (RESULTS_DIRS[scale]).
     n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
     trained parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
     only_tasks: restrict to these of the figure's tasks (e.g. to run the cheap ones first).
@@ -283,7 +289,7 @@ def run_figure(
     from lndp.train import made_by_this_code, read_log
 
     _check(figure, scale)
-    results_dir = resolve(results_dir)
+    results_dir = resolve(RESULTS_DIRS[scale] if results_dir is None else results_dir)
     seed_list = [0] if figure == "network_development" and seeds is None else _seed_list(seeds, scale)
     runs, frames = [], []
     figure_tasks = tasks(figure, scale)
@@ -345,7 +351,8 @@ def run_figure(
         n = n_eval_trials or (4 if scale == "smoke" else 20)
         episodes = 3 if figure == "spontaneous_activity" else None
         results.evaluation = evaluate_runs(results.runs, n, n_episodes=episodes, retrain=retrain)
-        results.evaluation.to_csv(results_dir / figure / "evaluation.csv", index=False)
+        if only_tasks is None and only_conditions is None:  # the figure's table: all of it
+            results.evaluation.to_csv(results_dir / figure / "evaluation.csv", index=False)
     return results
 
 
@@ -471,6 +478,6 @@ def save_development(dev: Development, folder: str | Path) -> None:
              weights=np.stack([s["weights"] for s in dev.snapshots]))
 
 
-__all__ = ["FIGURES", "DEFAULT_SEEDS", "FigureResults", "Development", "conditions", "tasks",
+__all__ = ["FIGURES", "DEFAULT_SEEDS", "RESULTS_DIRS", "FigureResults", "Development", "conditions", "tasks",
            "label", "run_figure", "evaluate_runs", "record_development", "save_development",
            "figure_config", "project_root", "resolve", "sa_steps"]

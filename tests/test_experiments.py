@@ -153,3 +153,17 @@ def test_recorded_development_counts_every_synapse_change(tmp_path):
 
     pd.testing.assert_frame_equal(claims.development_statistics(tmp_path), stats)  # cached
     assert 0.1 <= stats.top_share.iloc[0] <= 1.0
+
+
+def test_each_scale_keeps_its_runs_in_its_own_folder():
+    """A paper-scale run must never meet a committed reduced run of the same name."""
+    assert len(set(ex.RESULTS_DIRS.values())) == len(SCALES)
+    table = ex.resolve(ex.RESULTS_DIRS["reduced"]) / "ndp_vs_lndp" / "evaluation.csv"
+    before = table.read_bytes() if table.exists() else None
+    for scale in SCALES:
+        results = ex.run_figure("ndp_vs_lndp", scale, seeds=1, verbose=False,
+                                train_missing=False, only_tasks=["foraging"])
+        expected = ex.resolve(ex.RESULTS_DIRS[scale]) / "ndp_vs_lndp" / "foraging"
+        assert all(path.startswith(str(expected)) for path in results.runs.path), scale
+    # a call on part of a figure leaves the figure's evaluation table as it was
+    assert (table.read_bytes() if table.exists() else None) == before

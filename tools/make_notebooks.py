@@ -12,7 +12,7 @@ PARAMETERS = '''\
 # Parameters (papermill injects its values in the next cell)
 scale = "smoke"  # "smoke" (CI) | "reduced" (2-core CPU) | "paper" (GPU)
 seeds = None  # None: the scale's default (1, 3, 5); a count; or a list
-results_dir = "results"  # <results_dir>/<figure>/<task>/<condition>/seed<k>/
+results_dir = None  # None: the scale's folder (results/ at reduced, results_paper/ at paper)
 figures_dir = "figures"  # <name>.png, .svg and .csv go here
 retrain = False  # True: retrain even where finished runs exist
 train_missing = True  # False: plot only the finished runs found, never train'''
@@ -162,11 +162,11 @@ NOTEBOOKS = {
                   '    results_dir=results_dir, retrain=retrain,\n'
                   '    train_missing=train_missing)\n'
                   'results.runs[["task", "condition", "seed", "status"]]'),
-         ("code", 'developments = []\n'
+         ("code", 'from pathlib import Path\n\n'
+                  'developments = []\n'
                   'for run in results.runs.drop_duplicates("task").itertuples():\n'
                   '    dev = experiments.record_development(run.path, key=0)\n'
-                  '    folder = f"{results_dir}/network_development/{run.task}/development"\n'
-                  '    experiments.save_development(dev, folder)\n'
+                  '    experiments.save_development(dev, Path(run.path).parents[1] / "development")\n'
                   '    developments.append(dev)\n'
                   '    print(f"{run.task}: episode returns {dev.returns.round(1).tolist()}, "\n'
                   '          f"final density {dev.density.density.iloc[-1]:.2f}")'),
@@ -181,7 +181,7 @@ NOTEBOOKS = {
 RESULTS_PARAMETERS = """\
 # Parameters (papermill injects its values in the next cell)
 scale = "reduced"  # the scale the runs in results_dir were trained at (for the text)
-results_dir = "results"  # the committed runs: <results_dir>/<figure>/<task>/<condition>/seed<k>/"""
+results_dir = None  # None: the scale's folder (results/: the committed reduced runs)"""
 
 
 def results_notebook():
@@ -226,8 +226,10 @@ def results_notebook():
         "- **Seeds.** 3 per condition (the paper's seed count is not stated in our notes): "
         "enough to see large effects, not to show small ones.\n"
         "- **Structural-plasticity grid.** `reduced` runs SP on and off at (μ_conn, σ_conn) "
-        "= (0.5, 0.1) and (1, 0.1), and SP from an empty network (0, 0.1), not the paper's "
-        "whole μ × σ grid (`paper` runs it; `lndp/experiments.py`).\n"
+        "= (0.5, 0.1) and (1, 0.1), and SP from an empty network (0, 0.1) on CartPole and "
+        "Foraging; on Acrobot and Pendulum only SP on and off at (0.5, 0.1) and SP from an "
+        "empty network — not the paper's whole μ × σ grid (`paper` runs it; "
+        "`lndp/experiments.py`). Claim 1c is then tested at one initial distribution.\n"
         "- **Numbers marked [W]** (claim 4) come from a second-hand summary of the paper and "
         "are unverified.\n"
         "- Model and task choices where the reference code has quirks are on the "
@@ -237,7 +239,8 @@ def results_notebook():
         new_code_cell('import lndp  # noqa: F401  (before jax)\n'
                       'from IPython.display import Markdown\n\n'
                       'from lndp import claims, experiments\n\n'
-                      'results_dir = experiments.resolve(results_dir)\n'
+                      'results_dir = experiments.resolve(\n'
+                      '    results_dir or experiments.RESULTS_DIRS[scale])\n'
                       'print(f"claims computed from {results_dir} (scale: {scale})")'),
         new_markdown_cell("## The claims"),
         new_code_cell('development = claims.development_statistics(results_dir)\n'
