@@ -162,6 +162,11 @@ def resolve(path: str | Path) -> Path:
     return path if path.is_absolute() else project_root() / path
 
 
+def results_folder(scale: str, results_dir: str | Path | None = None) -> Path:
+    """The run folders: `results_dir` if given, else the scale's own (RESULTS_DIRS)."""
+    return resolve(RESULTS_DIRS[scale] if results_dir is None else results_dir)
+
+
 def _seed_list(seeds: int | Iterable[int] | None, scale: str) -> list[int]:
     if seeds is None:
         seeds = DEFAULT_SEEDS[scale]
@@ -289,7 +294,7 @@ def run_figure(
     from lndp.train import made_by_this_code, read_log
 
     _check(figure, scale)
-    results_dir = resolve(RESULTS_DIRS[scale] if results_dir is None else results_dir)
+    results_dir = results_folder(scale, results_dir)
     seed_list = [0] if figure == "network_development" and seeds is None else _seed_list(seeds, scale)
     runs, frames = [], []
     figure_tasks = tasks(figure, scale)
@@ -478,6 +483,7 @@ def save_development(dev: Development, folder: str | Path) -> None:
              weights=np.stack([s["weights"] for s in dev.snapshots]))
 
 
-__all__ = ["FIGURES", "DEFAULT_SEEDS", "RESULTS_DIRS", "FigureResults", "Development", "conditions", "tasks",
-           "label", "run_figure", "evaluate_runs", "record_development", "save_development",
-           "figure_config", "project_root", "resolve", "sa_steps"]
+__all__ = ["FIGURES", "DEFAULT_SEEDS", "RESULTS_DIRS", "FigureResults", "Development",
+           "conditions", "tasks", "label", "run_figure", "evaluate_runs", "record_development",
+           "save_development", "figure_config", "project_root", "resolve", "results_folder",
+           "sa_steps"]

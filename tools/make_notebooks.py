@@ -239,8 +239,7 @@ def results_notebook():
         new_code_cell('import lndp  # noqa: F401  (before jax)\n'
                       'from IPython.display import Markdown\n\n'
                       'from lndp import claims, experiments\n\n'
-                      'results_dir = experiments.resolve(\n'
-                      '    results_dir or experiments.RESULTS_DIRS[scale])\n'
+                      'results_dir = experiments.results_folder(scale, results_dir)\n'
                       'print(f"claims computed from {results_dir} (scale: {scale})")'),
         new_markdown_cell("## The claims"),
         new_code_cell('development = claims.development_statistics(results_dir)\n'

@@ -12,19 +12,20 @@ fig() { python -m lndp figure --scale reduced "$@"; }
 # seeds 0-1 of every condition first, then seed 2: an interrupted queue leaves every
 # condition with two seeds (enough for a first comparison) rather than some with none
 fig2() { fig "$@" --seeds 2; fig "$@"; }
-SP="--figure structural_plasticity"
 queue_a() {  # Foraging first (cheap, the sharpest claims), half of CartPole SP, then Pendulum
-  fig $SP --tasks foraging
+  fig --figure structural_plasticity --tasks foraging
   fig --figure network_development --tasks foraging
-  fig2 $SP --tasks cartpole --conditions sp_mu1_sigma0.1 nosp_mu1_sigma0.1
-  fig2 $SP --tasks pendulum
+  fig2 --figure structural_plasticity --tasks cartpole \
+    --conditions sp_mu1_sigma0.1 nosp_mu1_sigma0.1
+  fig2 --figure structural_plasticity --tasks pendulum
 }
 queue_b() {  # CartPole: spontaneous activity, NDP vs LNDP (copies SA runs), the other half
              # of CartPole SP; then Acrobot
   fig2 --figure spontaneous_activity
   fig --figure ndp_vs_lndp
-  fig2 $SP --tasks cartpole --conditions sp_mu0_sigma0.1 sp_mu0.5_sigma0.1 nosp_mu0.5_sigma0.1
-  fig2 $SP --tasks acrobot
+  fig2 --figure structural_plasticity --tasks cartpole \
+    --conditions sp_mu0_sigma0.1 sp_mu0.5_sigma0.1 nosp_mu0.5_sigma0.1
+  fig2 --figure structural_plasticity --tasks acrobot
 }
 # The two queues never touch the same run folder, so they can run together.
 if [[ "${1:-parallel}" == serial ]] || [[ "$(nproc)" -lt 2 ]]; then
@@ -32,9 +33,9 @@ if [[ "${1:-parallel}" == serial ]] || [[ "$(nproc)" -lt 2 ]]; then
 else
   export XLA_FLAGS="--xla_force_host_platform_device_count=1"
   mkdir -p _build
-  (taskset -c 0 bash -c "set -euo pipefail; SP=\"$SP\"; $(declare -f fig fig2 queue_a); queue_a") > _build/queue_a.log 2>&1 &
+  (taskset -c 0 bash -c "set -euo pipefail; $(declare -f fig fig2 queue_a); queue_a") > _build/queue_a.log 2>&1 &
   a=$!
-  (taskset -c 1 bash -c "set -euo pipefail; SP=\"$SP\"; $(declare -f fig fig2 queue_b); queue_b") > _build/queue_b.log 2>&1 &
+  (taskset -c 1 bash -c "set -euo pipefail; $(declare -f fig fig2 queue_b); queue_b") > _build/queue_b.log 2>&1 &
   b=$!
   wait $a $b
 fi
