@@ -170,9 +170,14 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
         sns.boxplot(part, x="episode", y="return", hue="label", hue_order=order,
                     palette=label_palette, ax=ax, fliersize=0, boxprops={"alpha": 0.45},
                     legend=False)
+        # seaborn jitters with numpy's global RNG: seed it here (and restore it after) so
+        # a rebuild from the same runs draws the same figure
+        state = np.random.get_state()
+        np.random.seed(0)
         sns.stripplot(part, x="episode", y="return", hue="label", hue_order=order,
                       palette=label_palette, dodge=True, ax=ax, size=3, alpha=0.6,
                       legend=False)
+        np.random.set_state(state)
         seeds = part.groupby(["label", "episode", "seed"], as_index=False)["return"].mean()
         sns.stripplot(seeds, x="episode", y="return", hue="label", hue_order=order,
                       palette=label_palette, dodge=True, jitter=False, ax=ax, size=8,

@@ -28,3 +28,22 @@ def test_saving_twice_writes_identical_files(tmp_path):
     for suffix in ("png", "svg", "csv"):
         first = (tmp_path / "a" / f"demo.{suffix}").read_bytes()
         assert first == (tmp_path / "b" / f"demo.{suffix}").read_bytes(), suffix
+
+
+def test_jittered_evaluation_figure_is_identical_on_rebuild(tmp_path):
+    import numpy as np
+
+    from lndp.experiments import label
+
+    rng = np.random.default_rng(1)
+    rows = [{"task": "cartpole", "condition": c, "label": label(c), "seed": s, "eval_trial": t,
+             "episode": e, "return": float(rng.normal(50, 10))}
+            for c in ("sa_lndp", "nosa_lndp") for s in range(2) for t in range(4)
+            for e in (1, 2, 3)]
+    evaluation = pd.DataFrame(rows)
+    for folder in ("a", "b"):
+        fig = plots.episode_returns(evaluation, "smoke", "demo", tmp_path / folder)
+        plt.close(fig)
+    for suffix in ("png", "svg"):
+        first = (tmp_path / "a" / f"demo.{suffix}").read_bytes()
+        assert first == (tmp_path / "b" / f"demo.{suffix}").read_bytes(), suffix
