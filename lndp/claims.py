@@ -152,11 +152,15 @@ def _runs(results_dir, figure: str, task: str, condition: str) -> list:
 
 
 def final_metric(results_dir, figure: str, task: str, condition: str, metric: str,
-                 last: int = 10) -> dict[int, float]:
-    """Per finished seed: the mean of a log column over the last `last` generations."""
+                 last: int = 10, first: bool = False) -> dict[int, float]:
+    """Per finished seed: the mean of a log column over the last `last` generations
+    (first=True: over the first `last` generations, where training started)."""
     from lndp.train import read_log
 
-    return {int(run.name[4:]): float(np.mean([float(r[metric]) for r in read_log(run)[-last:]]))
+    def window(rows):
+        return rows[:last] if first else rows[-last:]
+
+    return {int(run.name[4:]): float(np.mean([float(r[metric]) for r in window(read_log(run))]))
             for run in _runs(results_dir, figure, task, condition)}
 
 
@@ -247,6 +251,17 @@ def _sp_null(results_dir, claim: str, task: str) -> dict:
              f"difference {t['diff']:.1f} [{t['lo']:.1f}, {t['hi']:.1f}], p = {t['p']:.2g}"
              for (setting, fa, fb), t in zip(pairs, tests)]
     verdict = _null_verdict(tests, [np.mean(list(fb.values())) for _, _, fb in pairs])
+    # "no difference" says little if neither condition learned: show how far training moved each
+    gains = []
+    for condition in sorted({c for setting, _, _ in pairs for c in
+                             (f"sp_{setting}", f"nosp_{setting}")}):
+        start = final_metric(results_dir, "structural_plasticity", task, condition,
+                             "fitness_mean", first=True)
+        end = final_metric(results_dir, "structural_plasticity", task, condition, "fitness_mean")
+        gains.append(f"{condition} {np.mean(list(start.values())):.1f} → "
+                     f"{np.mean(list(end.values())):.1f}")
+    parts.append("training moved the mean fitness (first → last 10 generations, mean over "
+                 "seeds): " + ", ".join(gains))
     return _row(claim, task, "; ".join(parts), verdict, RULE_NULL + " (reference: no-SP)")
 
 

@@ -121,6 +121,21 @@ def test_null_rule_needs_a_narrow_interval_not_just_a_large_p(tmp_path):
         claims.NOT_REPRODUCED
 
 
+def test_null_claim_shows_whether_either_condition_learned(tmp_path):
+    """Two conditions that both stay at the floor are 'equal' without saying anything about
+    SP: the result text reports where training started and ended for each."""
+    from lndp import claims
+
+    _sp(tmp_path, "acrobot", [-190.0, -191.0, -189.0], [-190.5, -189.5, -190.0])
+    for folder in (tmp_path / "structural_plasticity" / "acrobot").glob("*/seed*"):
+        rows = (folder / "log.csv").read_text().splitlines()
+        rows[1:11] = [f"{g},-200.0,-200.0" for g in range(10)]  # first 10 generations
+        (folder / "log.csv").write_text("\n".join(rows) + "\n")
+    result = claims._sp_null(tmp_path, "1c", "acrobot")["result"]
+    assert "sp_mu0.5_sigma0.1 -200.0 → -190.0" in result
+    assert "nosp_mu1_sigma0.1 -200.0 → -190.0" in result
+
+
 def test_unfinished_runs_do_not_count(tmp_path):
     from lndp import claims
 
