@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from lndp.config import TaskConfig
 
 
 def bootstrap_ci(values, n_resamples: int = 10_000, level: float = 0.95,
@@ -70,6 +74,63 @@ def foraging_memoryless_ceiling(p_switch: float = 0.5, max_steps: int = 100,
     returns = jax.jit(jax.vmap(lambda p: jax.vmap(lambda k: episode_return(p, k))(keys).mean()))(
         policies)
     return float(np.max(returns))
+
+
+@lru_cache(maxsize=None)
+def constant_action_baseline(task: TaskConfig, episodes: int = 2000,
+                             seed: int = 0) -> tuple[float, float]:
+    """(action, expected episode return) of the best policy that ignores its observation
+    and always takes one action: each discrete action, or torques -2, -1.9, …, 2 (Pendulum).
+
+    A training curve that ends here has learned nothing an observation-blind policy could
+    not do: the baseline that makes "both conditions are equal" or "a condition plateaued"
+    readable on the tasks where learning is hard at our budget.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    from lndp.envs import make_task
+
+    env, params, continuous = make_task(task)
+    if continuous:
+        actions = jnp.round(jnp.linspace(-2.0, 2.0, 41), 2)
+    else:
+        actions = jnp.arange(env.num_actions)
+    max_steps = int(params.max_steps_in_episode)
+
+    def episode_return(action, key):
+        k_reset, k_steps = jax.random.split(key)
+        _, state = env.reset_env(k_reset, params)
+        act = jnp.array([action]) if continuous else action
+
+        def step(carry, k):
+            state, total, done = carry
+            _, state, reward, now_done, _ = env.step_env(k, state, act, params)
+            return (state, total + jnp.where(done, 0.0, reward), done | now_done), None
+
+        carry = (state, jnp.float32(0.0), jnp.array(False))
+        (_, total, _), _ = jax.lax.scan(step, carry, jax.random.split(k_steps, max_steps))
+        return total
+
+    keys = jax.random.split(jax.random.PRNGKey(seed), episodes)
+    returns = np.asarray(jax.jit(jax.vmap(
+        lambda a: jax.vmap(lambda k: episode_return(a, k))(keys).mean()))(actions))
+    best = int(np.argmax(returns))
+    return float(actions[best]), float(returns[best])
+
+
+def _baseline_text(results_dir, figure: str, task: str, condition: str) -> str:
+    """Where the best observation-blind policy lies, under the runs' own task settings."""
+    from lndp.train import load_config
+
+    runs = [run for run in _runs(results_dir, figure, task, condition)
+            if (run / "config.json").exists()]
+    if not runs:  # no task settings recorded (hand-made run folders): no baseline to show
+        return ""
+    action, value = constant_action_baseline(load_config(runs[0]).task)
+    kind = "torque" if task == "pendulum" else "action"
+    return (f"the best observation-blind policy (constant {kind} {action:g}) expects "
+            f"{value:.1f} per episode")
 
 
 def final_fitness(results_dir, figure: str, task: str, condition: str,
@@ -262,6 +323,9 @@ def _sp_null(results_dir, claim: str, task: str) -> dict:
                      f"{np.mean(list(end.values())):.1f}")
     parts.append("training moved the mean fitness (first → last 10 generations, mean over "
                  "seeds): " + ", ".join(gains))
+    parts.append(_baseline_text(results_dir, "structural_plasticity", task,
+                                f"nosp_{pairs[0][0]}"))
+    parts = [part for part in parts if part]
     return _row(claim, task, "; ".join(parts), verdict, RULE_NULL + " (reference: no-SP)")
 
 
@@ -281,6 +345,8 @@ def _pendulum_empty(results_dir, claim: str = "1d", task: str = "pendulum") -> d
     tests = {c: _pair(finals[best], f) for c, f in finals.items() if c != best}
     parts = [f"{best}: {_ci_text(finals[best].values())}"]
     parts += [f"{c}: {_ci_text(finals[c].values())} (p = {t['p']:.2g})" for c, t in tests.items()]
+    parts.append(_baseline_text(results_dir, "structural_plasticity", task, best))
+    parts = [part for part in parts if part]
     if any(t["diff"] < 0 and t["p"] < ALPHA for t in tests.values()):
         verdict = NOT_REPRODUCED
     elif all(t["diff"] > 0 and t["p"] < ALPHA for t in tests.values()):
@@ -630,13 +696,22 @@ def finished_runs(results_dir):
 
 
 def reference_returns(runs) -> dict[str, tuple[float, str]]:
-    """Reference lines for `plots.episode_returns`: for Foraging runs, the best return a
-    memoryless policy can expect under the runs' own task settings."""
+    """Reference lines for the figures, per task of `runs` under the runs' own task
+    settings: on Foraging the best return a memoryless policy can expect (what a frozen
+    network can do), elsewhere that of the best observation-blind policy (one constant
+    action). Curves that end on such a line have learned nothing beyond it."""
     from lndp.train import load_config
 
+    references = {}
     for run in runs.itertuples():
+        if run.task in references:
+            continue
+        task = load_config(run.path).task
         if run.task == "foraging":
-            task = load_config(run.path).task
             ceiling = foraging_memoryless_ceiling(task.p_switch, task.max_steps)
-            return {"foraging": (ceiling, f"best memoryless policy ({ceiling:.1f})")}
-    return {}
+            references["foraging"] = (ceiling, f"best memoryless policy ({ceiling:.1f})")
+        else:
+            action, value = constant_action_baseline(task)
+            kind = "torque" if run.task == "pendulum" else "action"
+            references[run.task] = (value, f"best constant {kind} ({value:.1f})")
+    return references

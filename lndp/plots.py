@@ -87,13 +87,23 @@ def _seed_summary(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     return out
 
 
+def _reference_line(ax: plt.Axes, value: float, text: str) -> None:
+    ax.axhline(value, color="black", ls=":", lw=1.2, zorder=1)
+    ax.annotate(text, (0.01, value), xycoords=("axes fraction", "data"),
+                textcoords="offset points", xytext=(0, 3), fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1})
+
+
 def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,
                     title: str = "Training curves",
                     metrics: Sequence[str] = ("fitness_mean", "fitness_max"),
+                    references: dict[str, tuple[float, str]] | None = None,
                     ) -> plt.Figure | None:
     """One column per task, one row per metric (population mean / max fitness).
 
     Lines: mean over seeds; shaded band: min–max over seeds (visible with ≥ 2 seeds).
+    references: task → (value, label), a dashed horizontal line in every row (e.g.
+    `claims.reference_returns`: what a policy that ignores its input can do).
     """
     if _nothing_to_plot(training):
         return None
@@ -124,6 +134,8 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                 if part["count"].max() > 1:
                     ax.fill_between(part.generation, part["min"], part["max"], color=colour,
                                     alpha=0.18, lw=0)
+            if references and task in references:
+                _reference_line(ax, *references[task])
             if row == 0:
                 ax.set_title(TASK_TITLES.get(task, task))
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -153,7 +165,7 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
     """Box + points of the return in each episode of a lifetime, per condition and task.
 
     Small dots: single evaluation lifetimes; large diamonds: each seed's mean (seeds can
-    differ more than lifetimes do). references: task → (value, label), drawn as a dashed
+    differ more than lifetimes do). references: task → (value, label), drawn as a dotted
     horizontal line (e.g. the best memoryless Foraging policy).
     """
     if _nothing_to_plot(evaluation):
@@ -183,11 +195,7 @@ def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir
                       palette=label_palette, dodge=True, jitter=False, ax=ax, size=8,
                       marker="D", linewidth=1, edgecolor="black", legend=False)
         if references and task in references:
-            value, text = references[task]
-            ax.axhline(value, color="black", ls="--", lw=1)
-            ax.annotate(text, (0.01, value), xycoords=("axes fraction", "data"),
-                        textcoords="offset points", xytext=(0, 3), fontsize=8,
-                        bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1})
+            _reference_line(ax, *references[task])
         ax.set_title(TASK_TITLES.get(task, task))
         ax.set_xlabel("episode of the lifetime")
         ax.set_ylabel("episode return")

@@ -221,3 +221,21 @@ def test_stops_improving_rule_does_not_count_noise_as_a_plateau(tmp_path):
     assert case("noise", [51, 54, 59]) == claims.INCONCLUSIVE
     assert case("climbing", [50, 90, 140]) == claims.NOT_REPRODUCED
     assert case("ceiling", [195, 196, 197]) == claims.INCONCLUSIVE
+
+
+def test_constant_action_baseline_honours_episode_end_and_length():
+    """The observation-blind baseline behind claims 1c/1d: CartPole falls within tens of
+    steps under a constant push (rewards after the fall must not count), Acrobot cannot
+    swing up with a constant torque (-1 every step of the configured length), and on
+    Pendulum the best constant torque is no torque (the task is symmetric)."""
+    from lndp.claims import constant_action_baseline
+    from lndp.config import TaskConfig
+
+    _, cartpole = constant_action_baseline(TaskConfig(name="cartpole", max_steps=200),
+                                           episodes=200)
+    assert 5 < cartpole < 30
+    assert constant_action_baseline(TaskConfig(name="acrobot", max_steps=50),
+                                    episodes=200)[1] == -50
+    torque, pendulum = constant_action_baseline(TaskConfig(name="pendulum", max_steps=200),
+                                                episodes=200)
+    assert torque == 0 and -1400 < pendulum < -1000

@@ -47,3 +47,16 @@ def test_jittered_evaluation_figure_is_identical_on_rebuild(tmp_path):
     for suffix in ("png", "svg"):
         first = (tmp_path / "a" / f"demo.{suffix}").read_bytes()
         assert first == (tmp_path / "b" / f"demo.{suffix}").read_bytes(), suffix
+
+
+def test_training_curves_draw_each_tasks_reference_in_every_row(tmp_path):
+    rows = [{"task": task, "condition": "sp_mu0.5_sigma0.1", "seed": 0, "generation": g,
+             "fitness_mean": float(g), "fitness_max": float(2 * g)}
+            for task in ("acrobot", "pendulum") for g in range(1, 6)]
+    fig = plots.training_curves(pd.DataFrame(rows), "smoke", "demo", tmp_path,
+                                references={"pendulum": (-1200.0, "best constant torque")})
+    levels = [[tuple(line.get_ydata()) for line in ax.get_lines()] for ax in fig.axes[:4]]
+    plt.close(fig)
+    # subplot order: row-major (mean row, then max row); columns acrobot, pendulum
+    for ax_lines, has_reference in zip(levels, (False, True, False, True)):
+        assert ((-1200.0, -1200.0) in ax_lines) == has_reference
