@@ -102,7 +102,7 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
     """One column per task, one row per metric (population mean / max fitness).
 
     Lines: mean over seeds; shaded band: min–max over seeds (visible with ≥ 2 seeds).
-    references: task → (value, label), a dashed horizontal line in every row (e.g.
+    references: task → (value, label), a dotted horizontal line in every row (e.g.
     `claims.reference_returns`: what a policy that ignores its input can do).
     """
     if _nothing_to_plot(training):
