@@ -38,6 +38,36 @@ def welch_test(a, b) -> tuple[float, float]:
     return float(result.statistic), float(result.pvalue)
 
 
+def _best_fixed_policy(env, params, policies, act, episodes: int,
+                       seed: int) -> tuple[int, float]:
+    """(index, expected episode return) of the best of `policies`, each a fixed map
+    act(policy, env_state) → action, over the same `episodes` random episodes.
+    Rewards after an episode ends do not count."""
+    import jax
+    import jax.numpy as jnp
+
+    max_steps = int(params.max_steps_in_episode)
+
+    def episode_return(policy, key):
+        k_reset, k_steps = jax.random.split(key)
+        _, state = env.reset_env(k_reset, params)
+
+        def step(carry, k):
+            state, total, done = carry
+            _, state, reward, now_done, _ = env.step_env(k, state, act(policy, state), params)
+            return (state, total + jnp.where(done, 0.0, reward), done | now_done), None
+
+        carry = (state, jnp.float32(0.0), jnp.array(False))
+        (_, total, _), _ = jax.lax.scan(step, carry, jax.random.split(k_steps, max_steps))
+        return total
+
+    keys = jax.random.split(jax.random.PRNGKey(seed), episodes)
+    returns = np.asarray(jax.jit(jax.vmap(
+        lambda p: jax.vmap(lambda k: episode_return(p, k))(keys).mean()))(policies))
+    best = int(np.argmax(returns))
+    return best, float(returns[best])
+
+
 @lru_cache(maxsize=None)
 def foraging_memoryless_ceiling(p_switch: float = 0.5, max_steps: int = 100,
                                 grid_size: int = 5, episodes: int = 2000,
@@ -49,31 +79,16 @@ def foraging_memoryless_ceiling(p_switch: float = 0.5, max_steps: int = 100,
     above this ceiling therefore need within-lifetime adaptation. Computed exhaustively
     over all 3^grid_size policies on this project's Foraging environment.
     """
-    import jax
     import jax.numpy as jnp
 
     from lndp.envs.foraging import EnvParams, Foraging
 
-    env = Foraging()
     params = EnvParams(grid_size=grid_size, p_switch=p_switch, max_steps_in_episode=max_steps)
     policies = jnp.array(list(itertools.product(range(3), repeat=grid_size)))
-
-    def episode_return(policy, key):
-        k_reset, k_steps = jax.random.split(key)
-        _, state = env.reset_env(k_reset, params)
-
-        def step(carry, k):
-            state, total = carry
-            _, state, reward, _, _ = env.step_env(k, state, policy[state.position], params)
-            return (state, total + reward), None
-
-        (_, total), _ = jax.lax.scan(step, (state, 0.0), jax.random.split(k_steps, max_steps))
-        return total
-
-    keys = jax.random.split(jax.random.PRNGKey(seed), episodes)
-    returns = jax.jit(jax.vmap(lambda p: jax.vmap(lambda k: episode_return(p, k))(keys).mean()))(
-        policies)
-    return float(np.max(returns))
+    _, ceiling = _best_fixed_policy(Foraging(), params, policies,
+                                    lambda policy, state: policy[state.position],
+                                    episodes, seed)
+    return ceiling
 
 
 @lru_cache(maxsize=None)
@@ -86,51 +101,36 @@ def constant_action_baseline(task: TaskConfig, episodes: int = 2000,
     not do: the baseline that makes "both conditions are equal" or "a condition plateaued"
     readable on the tasks where learning is hard at our budget.
     """
-    import jax
     import jax.numpy as jnp
 
     from lndp.envs import make_task
 
     env, params, continuous = make_task(task)
     if continuous:
-        actions = jnp.round(jnp.linspace(-2.0, 2.0, 41), 2)
+        actions = jnp.round(jnp.linspace(-2.0, 2.0, 41), 2)[:, None]  # one torque each
     else:
         actions = jnp.arange(env.num_actions)
-    max_steps = int(params.max_steps_in_episode)
-
-    def episode_return(action, key):
-        k_reset, k_steps = jax.random.split(key)
-        _, state = env.reset_env(k_reset, params)
-        act = jnp.array([action]) if continuous else action
-
-        def step(carry, k):
-            state, total, done = carry
-            _, state, reward, now_done, _ = env.step_env(k, state, act, params)
-            return (state, total + jnp.where(done, 0.0, reward), done | now_done), None
-
-        carry = (state, jnp.float32(0.0), jnp.array(False))
-        (_, total, _), _ = jax.lax.scan(step, carry, jax.random.split(k_steps, max_steps))
-        return total
-
-    keys = jax.random.split(jax.random.PRNGKey(seed), episodes)
-    returns = np.asarray(jax.jit(jax.vmap(
-        lambda a: jax.vmap(lambda k: episode_return(a, k))(keys).mean()))(actions))
-    best = int(np.argmax(returns))
-    return float(actions[best]), float(returns[best])
+    best, value = _best_fixed_policy(env, params, actions, lambda action, _: action,
+                                     episodes, seed)
+    return float(actions[best].squeeze()), value
 
 
-def _baseline_text(results_dir, figure: str, task: str, condition: str) -> str:
-    """Where the best observation-blind policy lies, under the runs' own task settings."""
+def _constant_policy_name(task_name: str) -> str:
+    return "constant torque" if task_name == "pendulum" else "constant action"
+
+
+def _baseline_parts(results_dir, figure: str, task: str, condition: str) -> list[str]:
+    """Where the best observation-blind policy lies, under the runs' own task settings
+    (nothing for run folders that record no task settings, e.g. hand-made ones)."""
     from lndp.train import load_config
 
     runs = [run for run in _runs(results_dir, figure, task, condition)
             if (run / "config.json").exists()]
-    if not runs:  # no task settings recorded (hand-made run folders): no baseline to show
-        return ""
+    if not runs:
+        return []
     action, value = constant_action_baseline(load_config(runs[0]).task)
-    kind = "torque" if task == "pendulum" else "action"
-    return (f"the best observation-blind policy (constant {kind} {action:g}) expects "
-            f"{value:.1f} per episode")
+    return [f"the best observation-blind policy ({_constant_policy_name(task)} {action:g}) "
+            f"expects {value:.1f} per episode"]
 
 
 def final_fitness(results_dir, figure: str, task: str, condition: str,
@@ -323,9 +323,7 @@ def _sp_null(results_dir, claim: str, task: str) -> dict:
                      f"{np.mean(list(end.values())):.1f}")
     parts.append("training moved the mean fitness (first → last 10 generations, mean over "
                  "seeds): " + ", ".join(gains))
-    parts.append(_baseline_text(results_dir, "structural_plasticity", task,
-                                f"nosp_{pairs[0][0]}"))
-    parts = [part for part in parts if part]
+    parts += _baseline_parts(results_dir, "structural_plasticity", task, f"nosp_{pairs[0][0]}")
     return _row(claim, task, "; ".join(parts), verdict, RULE_NULL + " (reference: no-SP)")
 
 
@@ -345,8 +343,7 @@ def _pendulum_empty(results_dir, claim: str = "1d", task: str = "pendulum") -> d
     tests = {c: _pair(finals[best], f) for c, f in finals.items() if c != best}
     parts = [f"{best}: {_ci_text(finals[best].values())}"]
     parts += [f"{c}: {_ci_text(finals[c].values())} (p = {t['p']:.2g})" for c, t in tests.items()]
-    parts.append(_baseline_text(results_dir, "structural_plasticity", task, best))
-    parts = [part for part in parts if part]
+    parts += _baseline_parts(results_dir, "structural_plasticity", task, best)
     if any(t["diff"] < 0 and t["p"] < ALPHA for t in tests.values()):
         verdict = NOT_REPRODUCED
     elif all(t["diff"] > 0 and t["p"] < ALPHA for t in tests.values()):
@@ -711,7 +708,7 @@ def reference_returns(runs) -> dict[str, tuple[float, str]]:
             ceiling = foraging_memoryless_ceiling(task.p_switch, task.max_steps)
             references["foraging"] = (ceiling, f"best memoryless policy ({ceiling:.1f})")
         else:
-            action, value = constant_action_baseline(task)
-            kind = "torque" if run.task == "pendulum" else "action"
-            references[run.task] = (value, f"best constant {kind} ({value:.1f})")
+            _, value = constant_action_baseline(task)
+            references[run.task] = (value, f"best {_constant_policy_name(run.task)} "
+                                           f"({value:.1f})")
     return references
