@@ -6,13 +6,17 @@ import argparse
 import ast
 import sys
 
-from lndp.config import SCALES, TASKS, ConfigError, preset
+from lndp.config import PROFILES, SCALES, TASKS, ConfigError, preset
 
 
 def _parse_value(text: str):
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
+        pass
+    try:
+        return float(text)  # inf, nan: rejected by validation with the field's name
+    except ValueError:
         return text  # a bare word, e.g. a strategy name
 
 
@@ -41,6 +45,9 @@ def _train_parser(sub) -> None:
     p.add_argument("--preset", choices=SCALES, default="reduced",
                    help="scale: smoke = seconds, reduced = <~1 h on 2 CPU cores, "
                    "paper = the paper's settings for a GPU (default reduced)")
+    p.add_argument("--profile", choices=PROFILES, default="reference",
+                   help="reference = the authors' computation, quirks included (default); "
+                   "corrected = this project's fixes (see the book's model page)")
     p.add_argument("--seed", type=int, default=0, help="seed for everything (default 0)")
     p.add_argument("--out", required=True, help="run folder to create or resume")
     p.add_argument("--strategy", help="evosax algorithm name, e.g. CMA_ES, Sep_CMA_ES, SNES")
@@ -81,7 +88,7 @@ def _train_config(args):
         if not sep:
             raise ConfigError(f"--set {item}: write SECTION.FIELD=VALUE")
         overrides[key.strip()] = _parse_value(value.strip())
-    return preset(args.task, args.preset, **overrides)
+    return preset(args.task, args.preset, profile=args.profile, **overrides)
 
 
 def _figure_parser(sub) -> None:

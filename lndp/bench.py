@@ -60,7 +60,7 @@ def step_flops(agent: Agent) -> float:
     carry = agent._reset(model.init_state(key), key)
 
     def step(params, carry):
-        return agent._step(agent.model(params), carry, key)
+        return agent._step(agent.model(params), carry)
 
     compiled = jax.jit(step).lower(agent.initial_params, carry).compile()
     analysis = compiled.cost_analysis()

@@ -63,3 +63,44 @@ def small_dense(x: jax.Array, layer: nnx.Linear) -> jax.Array:
     for i in range(1, kernel.shape[0]):
         out = out + x[..., i : i + 1] * kernel[i]
     return out + layer.bias[...] if layer.bias is not None else out
+
+
+class ReferenceGraphTransformer(nnx.Module):
+    """The authors' graph-transformer layer (utils/model.py `GraphTransformer`).
+
+    Heads are laid out feature-major (a projection of size H·d is read as (d, H)), the edge
+    features only multiply the scores, s_kij = (q_ki · k_kj / sqrt(d_qk)) · (F_ij · m_k + b_k),
+    the softmax runs over j for each i, and node j then receives Σ_i α_kij v_ki (the
+    aggregation is transposed with respect to the softmax), followed by an output
+    projection with bias.
+    """
+
+    def __init__(
+        self,
+        in_dim: int,
+        out_dim: int,
+        edge_feature_dim: int,
+        n_heads: int,
+        qk_dim: int,
+        value_dim: int,
+        *,
+        rngs: nnx.Rngs,
+    ):
+        self.n_heads, self.qk_dim, self.value_dim = n_heads, qk_dim, value_dim
+        self.query = nnx.Linear(in_dim, n_heads * qk_dim, use_bias=False, rngs=rngs)
+        self.key = nnx.Linear(in_dim, n_heads * qk_dim, use_bias=False, rngs=rngs)
+        self.value = nnx.Linear(in_dim, n_heads * value_dim, use_bias=False, rngs=rngs)
+        self.output = nnx.Linear(n_heads * value_dim, out_dim, rngs=rngs)
+        self.edge = nnx.Linear(edge_feature_dim, n_heads, rngs=rngs)
+
+    def __call__(self, x: jax.Array, edge_features: jax.Array) -> jax.Array:
+        """x: (N, in_dim); edge_features: (N, N, F). Returns (N, out_dim)."""
+        n, h = x.shape[0], self.n_heads
+        q = self.query(x).reshape(n, self.qk_dim, h)
+        k = self.key(x).reshape(n, self.qk_dim, h)
+        v = self.value(x).reshape(n, self.value_dim, h)
+        scores = jnp.einsum("idh,jdh->hij", q, k) / jnp.sqrt(self.qk_dim)
+        scores = scores * jnp.moveaxis(small_dense(edge_features, self.edge), -1, 0)
+        attention = jax.nn.softmax(scores, axis=-1)
+        received = jnp.einsum("hij,idh->jdh", attention, v)
+        return self.output(received.reshape(n, -1))

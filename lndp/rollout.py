@@ -7,7 +7,8 @@ previous step's activity and reward), then acts, and both stop as soon as the ep
 done. Fitness is the mean episode return, averaged over `n_trials` independent lifetimes.
 
 `Agent.lifetime` uses a while loop per episode: under `vmap`, XLA stops iterating when
-every individual of the batch is done, so an early-failing population costs little.
+every individual of the batch is done, so an early-failing population costs little. (The
+authors' code scans all steps and skips updates after `done`; returns are the same.)
 `Agent.record` runs the same steps with a fixed-length scan and returns per-step traces
 (for plots); both share `_step`, so they agree exactly.
 """
@@ -53,6 +54,14 @@ class _Carry(NamedTuple):
     done: jax.Array
     episode_return: jax.Array
     t: jax.Array
+    rng: jax.Array  # the chain that step keys are split from
+    skip_update: jax.Array  # the authors' lagged done flag: no update at this step
+
+
+class EpisodeKeys(NamedTuple):
+    init: jax.Array  # for the initial graph (and, split from it, spontaneous activity)
+    resets: jax.Array  # (n_episodes,) environment resets
+    steps: jax.Array  # (n_episodes,) starts of the per-step key chains
 
 
 class Agent:
@@ -60,6 +69,10 @@ class Agent:
 
     Parameters travel as one flat vector (what the evolution strategy searches over);
     `unravel` turns it back into the model's parameter tree.
+
+    Random keys are split as in the authors' tasks, so that the same parameters and key
+    give the same lifetime as their code: `task.py` MultiEpisodeGymnaxTask for the gymnax
+    tasks, `utils/foraging.py` GridEpisodicTask for Foraging.
     """
 
     def __init__(self, config: Config, init_seed: int | None = None, full_length: bool = False):
@@ -76,6 +89,7 @@ class Agent:
         self.num_params = int(self.initial_params.size)
         self.allowed = allowed_edges(config.model.n_nodes, n_inputs, n_outputs)
         self.max_steps = int(self.task.params.max_steps_in_episode)
+        self.foraging = config.task.name == "foraging"
         # Lifetimes over a batch of keys, and one recorded lifetime; jit compiles lazily,
         # once per Agent, so recording several runs of one config compiles once.
         self.lifetimes = jax.jit(jax.vmap(self.lifetime, (None, 0)))
@@ -88,33 +102,65 @@ class Agent:
         return adjacency.sum() / self.allowed.sum()
 
     def _action(self, outputs: jax.Array) -> jax.Array:
-        if self.task.continuous:
-            return 2.0 * outputs[0]  # Pendulum torque range [-2, 2]
+        if self.task.continuous:  # Pendulum torque range [-2, 2]; lndp.py maps NaN to 0
+            return jnp.where(jnp.isnan(outputs[0]), 0.0, 2.0 * outputs[0])
         return jnp.argmax(outputs)
+
+    # -- keys --------------------------------------------------------------------------
+    def episode_keys(self, key: jax.Array) -> EpisodeKeys:
+        n = self.config.task.n_episodes
+        if self.foraging:  # GridEpisodicTask: key → (step chain, policy init, env reset)
+            chain, init, reset = jax.random.split(key, 3)
+            episodes = jnp.arange(1, n)
+            resets = jnp.concatenate([reset[None], jax.vmap(
+                lambda e: jax.random.fold_in(reset, e))(episodes)])
+            steps = jnp.concatenate([chain[None], jax.vmap(
+                lambda e: jax.random.fold_in(chain, e))(episodes)])
+            return EpisodeKeys(init, resets, steps)
+        resets, steps, inits = [], [], []
+        for _ in range(n):  # MultiEpisodeGymnaxTask.__call__ and _rollout
+            key, k_episode, _ = jax.random.split(key, 3)
+            k_reset, k_steps, k_model, _ = jax.random.split(k_episode, 4)
+            resets.append(k_reset), steps.append(k_steps), inits.append(k_model)
+        return EpisodeKeys(inits[0], jnp.stack(resets), jnp.stack(steps))
+
+    def _step_keys(self, rng: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+        """(next chain key, model key, environment key) for one step."""
+        if self.foraging:  # the same key for the policy and the environment
+            rng, k = jax.random.split(rng)
+            return rng, k, k
+        rng, k_env, k_net = jax.random.split(rng, 3)
+        return rng, k_net, jax.random.split(k_env)[0]  # gymnax's step splits off a reset key
 
     # -- phases ----------------------------------------------------------------------
     def _spontaneous_step(self, model: LNDP, carry, key):
         network, x = carry
-        k_noise, k_dev = jax.random.split(key)
+        key, k_noise, k_dev = jax.random.split(key, 3)  # lndp.py LNDP.dev
         x = model.spontaneous_activity(x, k_noise)
         network = model.develop(network, jnp.zeros(()), k_dev)
         network = model.propagate(network, x)
-        return (network, x), network
+        return (network, x, key), network
 
     def _develop_spontaneously(self, model: LNDP, network: NetworkState, key: jax.Array):
-        steps = self.config.model.sa_steps
-        x0 = jnp.zeros(model.n_inputs)
-        keys = jax.random.split(key, max(steps, 1))[:steps]
-        (network, _), history = jax.lax.scan(
-            lambda c, k: self._spontaneous_step(model, c, k), (network, x0), keys
-        )
+        k_start, k_steps = jax.random.split(key)
+        x0 = model.spontaneous_activity.start(k_start)
+
+        def body(carry, _):
+            network, x, key = carry
+            (network, x, key), history = self._spontaneous_step(model, (network, x), key)
+            return (network, x, key), history
+
+        (network, _, _), history = jax.lax.scan(
+            body, (network, x0, k_steps), None, length=self.config.model.sa_steps)
         return network, history
 
-    def _step(self, model: LNDP, carry: _Carry, key: jax.Array) -> _Carry:
-        k_dev, k_env = jax.random.split(key)
+    def _step(self, model: LNDP, carry: _Carry) -> _Carry:
+        rng, k_dev, k_env = self._step_keys(carry.rng)
         network = carry.network
         if self.config.model.lifetime_updates:
-            network = model.develop(network, carry.reward, k_dev)
+            developed = model.develop(network, carry.reward, k_dev)
+            network = jax.tree.map(lambda old, new: jnp.where(carry.skip_update, old, new),
+                                   network, developed)
         network = model.propagate(network, carry.observation)
         action = self._action(model.outputs(network))
         env, params, _ = self.task
@@ -123,72 +169,92 @@ class Agent:
         )
         done = (terminated & (not self.full_length)) | env.is_truncated(env_state, params)
         return _Carry(network, env_state, observation, reward, done,
-                      carry.episode_return + reward, carry.t + 1)
+                      carry.episode_return + reward, carry.t + 1, rng, jnp.array(False))
 
-    def _reset(self, network: NetworkState, key: jax.Array) -> _Carry:
+    def _lagged_update(self, model: LNDP, carry: _Carry) -> tuple[NetworkState, jax.Array]:
+        """The authors' done flag reaches the model one step late (model.done_lag): after
+        an episode ends before its last step, the network updates once more (the step's
+        reward, its activity), and the next episode's first update is skipped. Returns
+        the network and whether the next episode skips its first update."""
+        lagged = (self.config.model.done_lag and self.config.model.lifetime_updates
+                  and not self.foraging)
+        if not lagged:
+            return carry.network, jnp.array(False)
+        ended_early = carry.t < self.max_steps
+        _, k_dev, _ = self._step_keys(carry.rng)
+        developed = model.develop(carry.network, carry.reward, k_dev)
+        network = jax.tree.map(lambda old, new: jnp.where(ended_early, new, old),
+                               carry.network, developed)
+        return network, ended_early
+
+    def _reset(self, network: NetworkState, key: jax.Array, rng: jax.Array | None = None,
+               skip_update: jax.Array | bool = False) -> _Carry:
         observation, env_state = self.task.env.reset_env(key, self.task.params)
         zero = jnp.zeros(())
+        rng = key if rng is None else rng
         return _Carry(network, env_state, observation, zero, jnp.array(False), zero,
-                      jnp.array(0))
+                      jnp.array(0), rng, jnp.asarray(skip_update))
 
     def _start(self, flat_params: jax.Array, key: jax.Array):
         model = self.model(flat_params)
-        k_init, k_sa, k_life = jax.random.split(key, 3)
-        network = model.init_state(k_init)
-        return model, network, k_sa, k_life
+        keys = self.episode_keys(key)
+        network = model.init_state(keys.init)
+        return model, network, keys
 
     # -- public --------------------------------------------------------------------------
     def lifetime(self, flat_params: jax.Array, key: jax.Array) -> LifetimeResult:
         """One lifetime of one individual (vmap it over a population)."""
-        model, network, k_sa, k_life = self._start(flat_params, key)
+        model, network, keys = self._start(flat_params, key)
         if self.config.model.sa_steps:
-            network, _ = self._develop_spontaneously(model, network, k_sa)
+            network, _ = self._develop_spontaneously(model, network,
+                                                     LNDP.development_key(keys.init))
 
-        def episode(carry, k_episode):
-            network, steps = carry
-            k_reset, k_steps = jax.random.split(k_episode)
+        def episode(carry, episode_keys):
+            network, skip, steps = carry
+            k_reset, k_steps = episode_keys
             state = jax.lax.while_loop(
                 lambda c: ~c.done & (c.t < self.max_steps),
-                lambda c: self._step(model, c, jax.random.fold_in(k_steps, c.t)),
-                self._reset(network, k_reset),
+                lambda c: self._step(model, c),
+                self._reset(network, k_reset, k_steps, skip),
             )
-            return (state.network, steps + state.t), state.episode_return
+            network, skip = self._lagged_update(model, state)
+            return (network, skip, steps + state.t), state.episode_return
 
-        keys = jax.random.split(k_life, self.config.task.n_episodes)
-        (network, steps), returns = jax.lax.scan(episode, (network, jnp.array(0)), keys)
+        (network, _, steps), returns = jax.lax.scan(
+            episode, (network, jnp.array(False), jnp.array(0)), (keys.resets, keys.steps))
         return LifetimeResult(returns, self.density(network.adjacency), steps)
 
     def record(self, flat_params: jax.Array, key: jax.Array) -> tuple[LifetimeResult, Trace]:
         """The same lifetime as `lifetime` (same key ⇒ same returns), with per-step traces."""
-        model, network, k_sa, k_life = self._start(flat_params, key)
+        model, network, keys = self._start(flat_params, key)
         traces = []
 
         def snapshot(net, phase, active, reward):
             return Trace(
                 phase=jnp.asarray(phase), active=jnp.asarray(active), reward=reward,
                 density=self.density(net.adjacency), adjacency=net.adjacency > 0,
-                weights=net.weights, activity=net.activity,
+                weights=net.weights * net.adjacency, activity=net.activity,
             )
 
         traces.append(jax.tree.map(lambda x: x[None], snapshot(network, 0, True, jnp.zeros(()))))
         if self.config.model.sa_steps:
-            network, history = self._develop_spontaneously(model, network, k_sa)
+            network, history = self._develop_spontaneously(model, network,
+                                                           LNDP.development_key(keys.init))
             traces.append(jax.vmap(lambda n: snapshot(n, 0, True, jnp.zeros(())))(history))
 
-        def masked_step(k_steps, carry: _Carry, t):
-            new = self._step(model, carry, jax.random.fold_in(k_steps, t))
+        def masked_step(carry: _Carry, _):
+            new = self._step(model, carry)
             new = jax.tree.map(lambda a, b: jnp.where(carry.done, a, b), carry, new)
             return new, (new.network, ~carry.done, jnp.where(carry.done, 0.0, new.reward))
 
-        returns = []
-        for episode, k_episode in enumerate(jax.random.split(k_life, self.config.task.n_episodes)):
-            k_reset, k_steps = jax.random.split(k_episode)
+        returns, skip = [], jnp.array(False)
+        for episode in range(self.config.task.n_episodes):
             final, (nets, active, rewards) = jax.lax.scan(
-                lambda c, t: masked_step(k_steps, c, t),
-                self._reset(network, k_reset),
-                jnp.arange(self.max_steps),
+                masked_step, self._reset(network, keys.resets[episode], keys.steps[episode],
+                                         skip),
+                None, length=self.max_steps,
             )
-            network = final.network
+            network, skip = self._lagged_update(model, final)
             returns.append(final.episode_return)
             traces.append(jax.vmap(lambda n, a, r: snapshot(n, episode + 1, a, r))(
                 nets, active, rewards))
@@ -198,7 +264,10 @@ class Agent:
         return result, trace
 
     def fitness(self, flat_params: jax.Array, key: jax.Array) -> LifetimeResult:
-        """Mean over `n_trials` independent lifetimes (returns stay per episode)."""
+        """Mean over `n_trials` independent lifetimes (returns stay per episode); one
+        lifetime uses the key itself, as the authors' trainer does with eval_reps = 1."""
+        if self.config.task.n_trials == 1:
+            return self.lifetime(flat_params, key)
         keys = jax.random.split(key, self.config.task.n_trials)
         results = jax.vmap(self.lifetime, (None, 0))(flat_params, keys)
         return jax.tree.map(lambda x: x.mean(0), results)

@@ -21,6 +21,8 @@ def test_foraging_starts_in_the_middle_and_observes_position(key):
     env, params = Foraging(), EnvParams()
     obs, state = env.reset_env(key, params)
     assert int(state.position) == 2
+    np.testing.assert_array_equal(obs, [2.0])  # the authors' observation: the cell index
+    obs, _ = env.reset_env(key, params.replace(one_hot=True))
     np.testing.assert_array_equal(obs, [0, 0, 1, 0, 0])
 
 

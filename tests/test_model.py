@@ -7,7 +7,7 @@ import pytest
 from flax import nnx
 
 from conftest import small
-from lndp.model import LNDP, allowed_edges, gru_update
+from lndp.model import LNDP, allowed_edges, authors_gru_update, gru_update
 from lndp.rollout import Agent
 
 
@@ -48,17 +48,31 @@ def test_topology_invariants_hold_over_a_lifetime(decision, key):
     assert changed > 0, "structural plasticity never changed the graph; the test is vacuous"
 
 
-def test_edge_states_are_zero_where_there_is_no_edge(key):
-    config = small("cartpole", **{"model.decision": "bernoulli"})
+@pytest.mark.parametrize("profile", ["reference", "corrected"])
+def test_edge_states_are_zero_where_there_is_no_edge(profile, key):
+    """Corrected: e = 0 wherever A = 0. Reference: the edge GRU runs under the previous
+    A, so a just-pruned edge keeps its state (and conducts) for one step, a new one has
+    e = 0 (weight 0) for one step; e = 0 wherever neither A nor the previous A has an edge."""
+    config = small("cartpole", profile=profile, **{"model.decision": "bernoulli"})
     agent = Agent(config)
     model = agent.model(_noisy_params(agent, key))
     state = model.init_state(key)
+    added = pruned = 0
     for i in range(30):
+        previous = np.asarray(state.adjacency)
         state = model.develop(state, jnp.array(1.0), jax.random.fold_in(key, i))
         state = model.propagate(state, jax.random.normal(jax.random.fold_in(key, 1000 + i), (4,)))
-        e = np.asarray(state.edge_state)
-        assert np.all(e[np.asarray(state.adjacency) == 0] == 0)
+        e, a = np.asarray(state.edge_state), np.asarray(state.adjacency)
+        if profile == "corrected":
+            assert np.all(e[a == 0] == 0)
+        else:
+            assert np.all(e[previous == 0] == 0)  # new edges start at weight 0
+            assert np.all(e[(a == 0) & (previous == 0)] == 0)
+            added += int(((a == 1) & (previous == 0)).sum())
+            pruned += int(((a == 0) & (previous == 1)).sum())
         _check_topology(state.adjacency > 0, 4, 2)
+    if profile == "reference":
+        assert added > 0 and pruned > 0, "no structural change; the test is vacuous"
 
 
 def test_structural_plasticity_off_keeps_adjacency(key):
@@ -108,31 +122,43 @@ def test_record_and_lifetime_agree(key):
     np.testing.assert_allclose(result.final_density, recorded.final_density)
 
 
-def test_factored_edge_model_equals_plain_concatenation(key):
-    """The per-node factoring of the edge GRU and synaptogenesis MLP is exact maths."""
-    config = small("cartpole")
+@pytest.mark.parametrize("profile", ["reference", "corrected"])
+def test_factored_edge_model_equals_plain_concatenation(profile, key):
+    """The per-node factoring of the edge GRU and synaptogenesis MLP is exact maths, in
+    both parameter layouts (the authors': one matrix over [h_j, h_i, a_j, a_i, r])."""
+    config = small("cartpole", profile=profile)
     model = LNDP(config.model, 4, 2, rngs=nnx.Rngs(3))
-    n, h_dim, e_dim = 32, 8, 4
+    n, h_dim, e_dim, k = 32, 8, 4, model.activity_dim
     ks = jax.random.split(key, 4)
     h = jax.random.normal(ks[0], (n, h_dim))
-    v = jax.random.normal(ks[1], (n,))
+    v = jax.random.normal(ks[1], (n, k))
     e = jax.random.normal(ks[2], (n, n, e_dim))
     r = jnp.array(0.7)
 
-    em = model.edge_model
-    node_in = jnp.concatenate([h, v[:, None]], -1)
-    x = jnp.concatenate([jnp.broadcast_to(node_in[:, None], (n, n, h_dim + 1)),
-                         jnp.broadcast_to(node_in[None, :], (n, n, h_dim + 1)),
-                         jnp.full((n, n, 1), r)], -1)
-    kernel = jnp.concatenate([em.pre.kernel[...], em.post.kernel[...], em.reward.kernel[...]])
-    plain = gru_update(e, x @ kernel + em.pre.bias[...], em.recurrent(e))
-    np.testing.assert_allclose(em(e, h, v, r), plain, rtol=1e-5, atol=1e-5)
+    def pairs(x_pre, x_post):  # [i, j] -> concat(x_post[j]... as listed)
+        return [jnp.broadcast_to(x_pre[:, None], (n, n, x_pre.shape[-1])),
+                jnp.broadcast_to(x_post[None, :], (n, n, x_post.shape[-1]))]
 
-    sg = model.synaptogenesis
-    pair = jnp.concatenate([jnp.broadcast_to(h[:, None], (n, n, h_dim)),
-                            jnp.broadcast_to(h[None], (n, n, h_dim))], -1)
-    k1 = jnp.concatenate([sg.pre.kernel[...], sg.post.kernel[...]])
-    plain_p = jax.nn.sigmoid(sg.out(jax.nn.relu(pair @ k1 + sg.pre.bias[...]))[..., 0])
+    em, sg = model.edge_model, model.synaptogenesis
+    if profile == "reference":
+        hi, hj = pairs(h, h)
+        vi, vj = pairs(v, v)
+        x = jnp.concatenate([hj, hi, vj, vi, jnp.full((n, n, 1), r)], -1)
+        gru = em.gru
+        plain = authors_gru_update(e, x @ gru.input.kernel[...] + gru.input.bias[...],
+                                   gru.recurrent(e), gru.bias_n[...])
+        plain_p = jax.nn.sigmoid(sg.out(jax.nn.relu(sg.hidden(jnp.concatenate(
+            [hj, hi], -1))))[..., 0])
+    else:
+        node_in = jnp.concatenate([h, v], -1)
+        x = jnp.concatenate([*pairs(node_in, node_in), jnp.full((n, n, 1), r)], -1)
+        kernel = jnp.concatenate([em.pre.kernel[...], em.post.kernel[...],
+                                  em.reward.kernel[...]])
+        plain = gru_update(e, x @ kernel + em.pre.bias[...], em.recurrent(e))
+        k1 = jnp.concatenate([sg.pre.kernel[...], sg.post.kernel[...]])
+        plain_p = jax.nn.sigmoid(sg.out(jax.nn.relu(jnp.concatenate(pairs(h, h), -1) @ k1
+                                                    + sg.pre.bias[...]))[..., 0])
+    np.testing.assert_allclose(em(e, h, v, r), plain, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(sg(h), plain_p, rtol=1e-5, atol=1e-6)
 
 

@@ -26,6 +26,7 @@ def make_task(config: TaskConfig) -> Task:
             food_reward=config.food_reward,
             reset_after=config.reset_after,
             p_switch=config.p_switch,
+            one_hot=config.observation == "one_hot",
         )
     else:
         env, params = gymnax.make(GYMNAX_IDS[config.name])
