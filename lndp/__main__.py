@@ -45,9 +45,10 @@ def _train_parser(sub) -> None:
     p.add_argument("--preset", choices=SCALES, default="reduced",
                    help="scale: smoke = seconds, reduced = <~1 h on 2 CPU cores, "
                    "paper = the paper's settings for a GPU (default reduced)")
-    p.add_argument("--profile", choices=PROFILES, default="reference",
-                   help="reference = the authors' computation, quirks included (default); "
-                   "corrected = this project's fixes (see the book's model page)")
+    p.add_argument("--profile", choices=PROFILES,
+                   help="reference = the authors' computation, quirks included; corrected = "
+                   "this project's fixes (see the book's model page); default: the "
+                   "preset's (reference, except the legacy reduced scale)")
     p.add_argument("--seed", type=int, default=0, help="seed for everything (default 0)")
     p.add_argument("--out", required=True, help="run folder to create or resume")
     p.add_argument("--strategy", help="evosax algorithm name, e.g. CMA_ES, Sep_CMA_ES, SNES")

@@ -102,7 +102,9 @@ def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
     mesh = Mesh(np.array(jax.devices()), ("pop",))
     evaluate = jax.jit(population_evaluator(agent, popsize, mesh))
     key = jax.random.PRNGKey(1)
-    population = agent.initial_params + 0.1 * jax.random.normal(key, (popsize, agent.num_params))
+    # a first generation as the preset's CMA-ES samples it (reference: N(0, 1) around 0)
+    population = agent.start_params + config.train.sigma_init * jax.random.normal(
+        key, (popsize, agent.num_params))
     compile_eval, eval_seconds = _timed(evaluate, population, key, repeats=repeats)
     steps = popsize * config.task.n_episodes * agent.max_steps
     flops = step_flops(agent)

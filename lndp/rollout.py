@@ -95,6 +95,14 @@ class Agent:
         self.lifetimes = jax.jit(jax.vmap(self.lifetime, (None, 0)))
         self.recorded = jax.jit(self.record)
 
+    @property
+    def start_params(self) -> jax.Array:
+        """Where evolution starts (the ES mean at generation 0): the zero vector, as the
+        authors' CMA-ES, or the model's initialisation (`train.init_mean`)."""
+        if self.config.train.init_mean == "zero":
+            return jnp.zeros_like(self.initial_params)
+        return self.initial_params
+
     def model(self, flat_params: jax.Array) -> LNDP:
         return nnx.merge(self.graphdef, self.unravel(flat_params))
 
