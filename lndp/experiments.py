@@ -21,7 +21,8 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,11 +49,46 @@ def sa_steps(scale: str) -> int:
 _SMALL_SP_GRID_TASKS = ("acrobot", "pendulum")
 
 
-def _sp_name(sp: bool, mu: float, sigma: float) -> str:
-    return f"{'sp' if sp else 'nosp'}_mu{mu:g}_sigma{sigma:g}"
+@dataclass(frozen=True)
+class Condition:
+    """One experimental condition: its folder name, its legend label, what it changes in
+    the preset, and how every figure draws it. Built once here; code that needs a fact
+    about a condition reads it from the record (never by parsing the name)."""
+
+    name: str  # the run folder's name: <figure>/<task>/<name>/seed<k>
+    label: str  # legend and table label, the same in every figure
+    overrides: Mapping[str, Any]  # dotted config overrides on top of the preset
+    colour: str  # one colour per condition in every figure (hex)
+    structural_plasticity: bool = True
+    mu_conn: float | None = None  # the initial-connectivity setting (SP grid only)
+    sigma_conn: float | None = None
+
+    @property
+    def linestyle(self) -> str:
+        """Solid for SP on, dashed for SP off (the paper's red/blue pairs)."""
+        return "-" if self.structural_plasticity else "--"
 
 
-def _sp_conditions(scale: str, task: str | None = None) -> dict[str, dict[str, Any]]:
+# SP on in reds, SP off in blues (the paper's colours); darker = denser start. One fixed
+# shade per (μ_conn, σ_conn), so a condition keeps its colour at every scale and figure.
+_SP_SHADES = {(0.0, 0.0): "#fcae91", (0.0, 0.1): "#fb6a4a", (0.5, 0.0): "#ef3b2c",
+              (0.5, 0.1): "#cb181d", (1.0, 0.0): "#a50f15", (1.0, 0.1): "#67000d"}
+_NOSP_SHADES = {(0.5, 0.0): "#6baed6", (0.5, 0.1): "#2171b5", (1.0, 0.0): "#08519c",
+                (1.0, 0.1): "#08306b"}
+
+
+def _sp_condition(sp: bool, mu: float, sigma: float) -> Condition:
+    overrides: dict[str, Any] = {"model.mu_conn": mu, "model.sigma_conn": sigma}
+    if not sp:
+        overrides |= {"model.synaptogenesis": False, "model.pruning": False}
+    return Condition(
+        name=f"{'sp' if sp else 'nosp'}_mu{mu:g}_sigma{sigma:g}",
+        label=f"{'SP' if sp else 'no SP'} (μ={mu:g}, σ={sigma:g})",
+        overrides=overrides, colour=(_SP_SHADES if sp else _NOSP_SHADES)[(mu, sigma)],
+        structural_plasticity=sp, mu_conn=mu, sigma_conn=sigma)
+
+
+def _sp_conditions(scale: str, task: str | None = None) -> dict[str, Condition]:
     """SP on/off over initial-connectivity settings (μ_conn, σ_conn).
 
     `paper` runs the full grid μ ∈ {0, 0.5, 1} × σ ∈ {0, 0.1} (no-SP never from empty
@@ -72,13 +108,23 @@ def _sp_conditions(scale: str, task: str | None = None) -> dict[str, dict[str, A
     else:
         grid = [(sp, mu, sigma) for sp in (True, False) for mu in (0.0, 0.5, 1.0)
                 for sigma in (0.0, 0.1) if sp or mu > 0]
-    conditions = {}
-    for sp, mu, sigma in grid:
-        overrides = {"model.mu_conn": mu, "model.sigma_conn": sigma}
-        if not sp:
-            overrides |= {"model.synaptogenesis": False, "model.pruning": False}
-        conditions[_sp_name(sp, mu, sigma)] = overrides
-    return conditions
+    records = [_sp_condition(*setting) for setting in grid]
+    return {c.name: c for c in records}
+
+
+def _other_conditions(sa: int) -> dict[str, Condition]:
+    """The spontaneous-activity and NDP-vs-LNDP conditions (sa: SA steps at this scale).
+    'lndp' and 'sa_lndp' are the same model (SA + lifetime updates): the same colour."""
+    records = [
+        Condition("sa_lndp", "SA + lifetime updates", {"model.sa_steps": sa}, "#d62728"),
+        Condition("nosa_lndp", "no SA", {"model.sa_steps": 0}, "#1f77b4"),
+        Condition("sa_nolifetime", "SA, no lifetime updates",
+                  {"model.sa_steps": sa, "model.lifetime_updates": False}, "#2ca02c"),
+        Condition("lndp", "LNDP", {"model.sa_steps": sa}, "#d62728"),
+        Condition("ndp", "NDP", {"model.sa_steps": sa, "model.lifetime_updates": False},
+                  "#1f77b4"),
+    ]
+    return {c.name: c for c in records}
 
 
 def tasks(figure: str, scale: str) -> tuple[str, ...]:
@@ -95,44 +141,57 @@ def tasks(figure: str, scale: str) -> tuple[str, ...]:
     return ("cartpole",) if scale == "smoke" else ("cartpole", "acrobot", "pendulum", "foraging")
 
 
-def conditions(figure: str, scale: str, task: str | None = None) -> dict[str, dict[str, Any]]:
-    """Condition name → dotted config overrides, for a figure at a scale (and task: the
-    reduced structural-plasticity grid is smaller on Acrobot and Pendulum)."""
+def condition_records(figure: str, scale: str, task: str | None = None) -> dict[str, Condition]:
+    """Condition name → record, for a figure at a scale (and task: the reduced
+    structural-plasticity grid is smaller on Acrobot and Pendulum)."""
     _check(figure, scale)
-    sa = sa_steps(scale)
     if figure == "structural_plasticity":
         return _sp_conditions(scale, task)
+    other = _other_conditions(sa_steps(scale))
     if figure == "spontaneous_activity":
-        return {
-            "sa_lndp": {"model.sa_steps": sa},
-            "nosa_lndp": {"model.sa_steps": 0},
-            "sa_nolifetime": {"model.sa_steps": sa, "model.lifetime_updates": False},
-        }
+        return {n: other[n] for n in ("sa_lndp", "nosa_lndp", "sa_nolifetime")}
     if figure == "ndp_vs_lndp":
-        return {
-            "lndp": {"model.sa_steps": sa},
-            "ndp": {"model.sa_steps": sa, "model.lifetime_updates": False},
-        }
+        return {n: other[n] for n in ("lndp", "ndp")}
     # network_development: the default LNDP (SP on, μ_conn 0.5, σ_conn 0.1); at smoke
     # scale this is the structural_plasticity run "sp_mu0.5_sigma0.1", which is reused.
-    return {"lndp": {}}
+    return {"lndp": Condition("lndp", "LNDP", {}, other["lndp"].colour)}
 
 
-def label(condition: str) -> str:
-    """A human-readable label for a condition name (used in legends)."""
-    fixed = {
-        "sa_lndp": "SA + lifetime updates",
-        "nosa_lndp": "no SA",
-        "sa_nolifetime": "SA, no lifetime updates",
-        "lndp": "LNDP",
-        "ndp": "NDP",
-    }
-    if condition in fixed:
-        return fixed[condition]
-    if condition.startswith(("sp_", "nosp_")):
-        sp, mu, sigma = condition.split("_")
-        return f"{'SP' if sp == 'sp' else 'no SP'} (μ={mu[2:]}, σ={sigma[5:]})"
-    return condition
+def conditions(figure: str, scale: str, task: str | None = None) -> dict[str, dict[str, Any]]:
+    """Condition name → dotted config overrides (see `condition_records`)."""
+    return {name: dict(c.overrides)
+            for name, c in condition_records(figure, scale, task).items()}
+
+
+@lru_cache(maxsize=None)
+def _all_conditions() -> dict[str, Condition]:
+    """Every condition of every figure and scale, by name. A name's label, colour and SP
+    setting are the same in every figure and scale; its overrides are not (SA steps
+    differ by scale; 'lndp' has SA in ndp_vs_lndp only): read those from
+    `condition_records(figure, scale, task)`."""
+    found: dict[str, Condition] = {}
+    for scale in SCALES:
+        for figure in FIGURES:
+            for task in (None, *tasks(figure, scale)):
+                found |= condition_records(figure, scale, task)
+    return found
+
+
+def condition(name: str) -> Condition:
+    """The record of a condition by its name (a run folder's condition part), for its
+    label, colour and line style; its overrides: `condition_records`."""
+    known = _all_conditions()
+    if name not in known:
+        raise KeyError(f"condition: unknown condition {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def label(name: str) -> str:
+    """The legend label of a condition (its name itself if it is not a known condition)."""
+    try:
+        return condition(name).label
+    except KeyError:
+        return name
 
 
 def _check(figure: str, scale: str) -> None:
@@ -203,21 +262,42 @@ class FigureResults:
         grouped = self.evaluation.groupby(list(by))["return"]
         return grouped.agg(["mean", "std", "count"]).round(1)
 
+    def references(self) -> dict[str, tuple[float, str]]:
+        """Task → (value, label) of the figures' dotted floor line (`reference_lines`)."""
+        return reference_lines(self.runs)
+
     def __repr__(self) -> str:
         return (f"FigureResults({self.figure!r}, scale={self.scale!r}, runs={len(self.runs)}, "
                 f"training rows={len(self.training)}, evaluation rows={len(self.evaluation)})")
 
 
+def reference_lines(runs: pd.DataFrame) -> dict[str, tuple[float, str]]:
+    """Per task of `runs` (columns task, path), under the first run's own task settings:
+    on Foraging the best return a memoryless policy can expect (what a frozen network can
+    do), elsewhere that of the best observation-blind policy (one constant action).
+    Curves that end on such a line have learned nothing beyond it."""
+    from lndp.envs.baselines import reference_line
+    from lndp.study.runs import load_config
+
+    lines: dict[str, tuple[float, str]] = {}
+    for run in runs.itertuples():
+        if run.task not in lines:
+            lines[run.task] = reference_line(load_config(run.path).task)
+    return lines
+
+
 def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Path | None:
     """A finished run elsewhere in results_dir with exactly this config."""
+    from lndp.study.runs import list_runs
+
     wanted = config.to_dict()
-    for path in sorted(results_dir.glob("*/*/*/seed*/config.json")):
-        folder = path.parent
-        if folder.resolve() == exclude.resolve() or not (folder / "summary.json").exists():
+    for run in list_runs(results_dir):
+        path = run.path / "config.json"
+        if run.path.resolve() == exclude.resolve() or not path.exists():
             continue
         try:
             if json.loads(path.read_text()) == wanted:
-                return folder
+                return run.path
         except (OSError, json.JSONDecodeError):
             continue
     return None
@@ -225,7 +305,7 @@ def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Pat
 
 def _has_finished(out: Path, config: Config, results_dir: Path) -> bool:
     """A finished run of `config` is at `out`, or elsewhere in results_dir to copy."""
-    from lndp.train import is_finished, load_config
+    from lndp.study.runs import is_finished, load_config
 
     if is_finished(out) and (out / "config.json").exists():
         return load_config(out).to_dict() == config.to_dict()
@@ -235,7 +315,8 @@ def _has_finished(out: Path, config: Config, results_dir: Path) -> bool:
 
 def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = False) -> str:
     """Make sure `out` holds a finished run of `config`; returns what was done."""
-    from lndp.train import is_finished, load_config, train
+    from lndp.study.runs import is_finished, load_config
+    from lndp.train import train
 
     if retrain:
         train(config, out, overwrite=True, progress=False)
@@ -291,7 +372,7 @@ def run_figure(
     with status "missing" and left out of the data (how the book is built from the
     committed results without re-training).
     """
-    from lndp.train import made_by_this_code, read_log
+    from lndp.study.runs import made_by_this_code, read_log, run_dir
 
     _check(figure, scale)
     results_dir = results_folder(scale, results_dir)
@@ -315,7 +396,7 @@ def run_figure(
             if only_conditions is not None and condition not in only_conditions:
                 continue
             for seed in seed_list:
-                out = results_dir / figure / task / condition / f"seed{seed}"
+                out = run_dir(results_dir, figure, task, condition, seed)
                 config = figure_config(figure, task, condition, scale, seed)
                 if train_missing or _has_finished(out, config, results_dir):
                     status = train_run(config, out, results_dir, retrain=retrain)
@@ -372,7 +453,7 @@ def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = No
     import jax
 
     from lndp.rollout import Agent, evaluate
-    from lndp.train import load_config, load_params
+    from lndp.study.runs import load_config, load_params
 
     frames = []
     for run in runs.itertuples():
@@ -385,7 +466,11 @@ def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = No
         if cache.exists() and not retrain:
             frame = pd.read_csv(cache)
             if len(frame) and frame["tag"].iloc[0] == tag:
-                frames.append(frame)
+                # a run copied from another figure carries that figure's cache: the
+                # labels are this run's own
+                frames.append(frame.assign(figure=run.figure, task=run.task,
+                                           condition=run.condition, label=run.label,
+                                           seed=run.seed))
                 continue
         agent = Agent(config)
         # The ES mean, not the "best member ever": that one won a noisy comparison and
@@ -404,86 +489,13 @@ def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = No
     return pd.concat(frames, ignore_index=True).drop(columns="tag")
 
 
-# -- network development -----------------------------------------------------------------
-
-@dataclass
-class Development:
-    """One recorded lifetime: density over time and graph snapshots."""
-
-    task: str
-    density: pd.DataFrame  # step, phase, phase_name, density, reward
-    snapshots: list[dict[str, Any]]  # {step, title, adjacency (N,N), weights (N,N)}
-    n_inputs: int
-    n_outputs: int
-    returns: np.ndarray  # episode returns of this lifetime
-
-
-def record_development(run_dir: str | Path, key: int = 0, n_snapshots: int = 4,
-                       n_episodes: int | None = None, agent=None,
-                       untrained: bool = False) -> Development:
-    """Record one lifetime of a trained run's ES-mean parameters (`Agent.record`).
-
-    agent: an `lndp.rollout.Agent` built for this run's config (ignoring the seed), to
-    reuse its compiled recorder across seeds; built from the run's config if None.
-    untrained: record the parameters evolution started from instead (a control).
-    """
-    import jax
-
-    from lndp.config import io_sizes
-    from lndp.rollout import Agent
-    from lndp.train import load_config, load_params
-
-    config = load_config(run_dir)
-    if n_episodes is not None:
-        config = config.replace(**{"task.n_episodes": n_episodes})
-    agent = agent or Agent(config)
-    if untrained:  # the run's own starting point (the model's init for its seed)
-        params = Agent(config).initial_params
-    else:
-        params = load_params(run_dir, "mean")
-    result, trace = agent.recorded(params, jax.random.PRNGKey(key))
-    trace = jax.tree.map(np.asarray, trace)
-    keep = trace.active.astype(bool)
-    phase = trace.phase[keep]
-    names = np.where(phase == 0, "development (SA)" if config.model.sa_steps else "initial",
-                     np.char.add("episode ", phase.astype(str))).astype(object)
-    adjacency, weights = trace.adjacency[keep], trace.weights[keep]
-    # synapses added or pruned since the previous recorded step (0 at the first)
-    flips = np.abs(np.diff(adjacency.astype(np.int8), axis=0)).sum((1, 2))
-    density = pd.DataFrame({
-        "task": config.task.name, "step": np.arange(keep.sum()), "phase": phase,
-        "phase_name": names, "density": trace.density[keep], "reward": trace.reward[keep],
-        "changes": np.concatenate([[0], flips]),
-    })
-    names[0] = "initial G0"
-    density.loc[0, "phase_name"] = "initial G0"
-    # snapshots: the initial graph, the end of each phase (SA, episode k), then evenly spaced
-    ends = [int(np.nonzero(phase == p)[0].max()) for p in np.unique(phase)]
-    steps = list(dict.fromkeys([0, *ends]))[:n_snapshots]
-    for s in np.linspace(0, len(density) - 1, n_snapshots + 2).round().astype(int):
-        if len(steps) >= n_snapshots:
-            break
-        if s not in steps:
-            steps.append(int(s))
-    steps = sorted(steps)
-    snapshots = [{"step": int(s), "title": f"step {s} ({names[s]})",
-                  "adjacency": adjacency[s], "weights": weights[s]} for s in steps]
-    n_inputs, n_outputs = io_sizes(config.task)
-    return Development(config.task.name, density, snapshots, n_inputs, n_outputs,
-                       np.asarray(result.episode_returns))
-
-
-def save_development(dev: Development, folder: str | Path) -> None:
-    """Write density.csv and snapshots.npz for a recorded lifetime."""
-    folder = resolve(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    dev.density.to_csv(folder / "density.csv", index=False)
-    np.savez(folder / "snapshots.npz", steps=[s["step"] for s in dev.snapshots],
-             adjacency=np.stack([s["adjacency"] for s in dev.snapshots]),
-             weights=np.stack([s["weights"] for s in dev.snapshots]))
+# network development moved to lndp.study.development; the figure notebook imports it here
+from lndp.study.development import (Development, record_development,  # noqa: E402,F401
+                                    save_development)
 
 
 __all__ = ["FIGURES", "DEFAULT_SEEDS", "RESULTS_DIRS", "FigureResults", "Development",
-           "conditions", "tasks", "label", "run_figure", "evaluate_runs", "record_development",
+           "Condition", "condition", "condition_records", "conditions", "tasks", "label",
+           "run_figure", "evaluate_runs", "reference_lines", "record_development",
            "save_development", "figure_config", "project_root", "resolve", "results_folder",
            "sa_steps"]

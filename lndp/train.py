@@ -35,8 +35,12 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 from lndp.config import Config, ConfigError, config_differences
+from lndp.model import MODEL_VERSION
 from lndp.rollout import Agent, LifetimeResult
 from lndp.strategies import make_strategy
+# reading run folders lives in lndp.study.runs; re-exported here for older callers
+from lndp.study.runs import (code_hash, is_finished, load_config, load_params,  # noqa: F401
+                             made_by_this_code, read_log)
 
 RUN_FILES = ("config.json", "log.csv", "checkpoint.pkl", "params.npz", "summary.json")
 
@@ -93,8 +97,9 @@ class Trainer:
         self.generation = jax.jit(self._generation)
 
     def init(self) -> TrainState:
-        es_state = self.strategy.init(self.init_key, self.agent.initial_params, self.es_params)
-        return TrainState(0, self.place(es_state), self.agent.initial_params, -np.inf)
+        start = self.agent.start_params
+        es_state = self.strategy.init(self.init_key, start, self.es_params)
+        return TrainState(0, self.place(es_state), start, -np.inf)
 
     def place(self, es_state):
         """Give an ES state the dtypes (no weak types) and replicated placement that a
@@ -174,41 +179,6 @@ def load_checkpoint(out: Path, trainer: Trainer) -> TrainState:
                       jnp.asarray(payload["best_params"]), payload["best_fitness"])
 
 
-def read_log(out: Path | str) -> list[dict[str, str]]:
-    path = Path(out) / "log.csv"
-    if not path.exists():
-        return []
-    with path.open() as f:
-        return list(csv.DictReader(f))
-
-
-#: the modules that decide what a run computes (not plotting, statistics or the CLI)
-_BEHAVIOUR_MODULES = ("config.py", "graph.py", "model.py", "rollout.py", "strategies.py",
-                      "train.py", "envs/__init__.py", "envs/foraging.py")
-
-
-def code_hash() -> str:
-    """A short hash of the source of the modules a run's numbers depend on."""
-    import hashlib
-
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in _BEHAVIOUR_MODULES:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def made_by_this_code(out: Path | str) -> bool | None:
-    """Whether a finished run's recorded code hash is this code's (None: not recorded)."""
-    path = Path(out) / "summary.json"
-    recorded = json.loads(path.read_text()).get("code_hash") if path.exists() else None
-    return None if recorded is None else recorded == code_hash()
-
-
-def is_finished(out: Path | str) -> bool:
-    return (Path(out) / "summary.json").exists()
-
-
 def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool) -> bool:
     """Check what is in `out` against the request; returns True if a run should resume.
 
@@ -216,6 +186,11 @@ def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool)
     """
     if resume and overwrite:
         raise RunFolderError("--resume and --overwrite exclude each other")
+    if out.exists() and not out.is_dir():
+        raise RunFolderError(f"{out}: is a file, not a run folder; choose another --out")
+    if resume and not out.exists():
+        raise RunFolderError(f"{out}: no such run folder to resume; drop --resume to start "
+                             "a new run there")
     existing = out / "config.json"
     if not existing.exists():
         if resume and (out / "log.csv").exists():
@@ -319,22 +294,11 @@ def train(
             "total_seconds": sum(float(r["seconds"]) for r in rows),
             # which code made it, on what: a later model change is then visible on read
             "code_hash": code_hash(),
+            "model_version": MODEL_VERSION,
             "devices": f"{jax.device_count()} {jax.devices()[0].platform}",
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return rows
-
-
-def load_params(out: str | Path, which: str = "best") -> np.ndarray:
-    """A trained parameter vector from a run folder: 'best' member ever or ES 'mean'."""
-    if which not in ("best", "mean"):
-        raise ValueError(f"which: must be 'best' or 'mean', got {which!r}")
-    with np.load(Path(out) / "params.npz") as data:
-        return data[which]
-
-
-def load_config(out: str | Path) -> Config:
-    return Config.from_dict(json.loads((Path(out) / "config.json").read_text()))
 
 
 __all__ = ["Trainer", "TrainState", "train", "load_params", "load_config", "read_log",

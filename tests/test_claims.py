@@ -1,241 +1,282 @@
-"""The statistics behind the results-vs-paper table."""
+"""Every verdict rule can end either way: synthetic runs for which each rule must say
+reproduced, not reproduced, and (where the rule has one) inconclusive."""
+
+from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
-from lndp.claims import bootstrap_ci, foraging_memoryless_ceiling, welch_test
-
-
-def test_bootstrap_interval_contains_the_mean_and_shrinks_with_data():
-    rng = np.random.default_rng(1)
-    small = rng.normal(10, 2, 5)
-    large = rng.normal(10, 2, 500)
-    m, lo, hi = bootstrap_ci(small)
-    assert lo <= m <= hi
-    _, lo2, hi2 = bootstrap_ci(large)
-    assert (hi2 - lo2) < (hi - lo)
-    assert lo2 < 10 < hi2
+from lndp.study import claims
+from lndp.study.claims import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
 
 
-def test_welch_test_separates_different_means_only():
-    rng = np.random.default_rng(2)
-    a, b = rng.normal(0, 1, 30), rng.normal(3, 1, 30)
-    assert welch_test(a, b)[1] < 1e-6
-    assert welch_test(a, rng.normal(0, 1, 30))[1] > 0.01
+def seeds(values) -> dict[int, float]:
+    return dict(enumerate(float(v) for v in values))
 
 
-def test_memoryless_foraging_ceiling_matches_walking_one_way():
-    """Without switches the best position→action map walks one way: 500 over 100 steps when
-    the food is on that side, 0 when it is not, ~250 on average. With p_switch = 0.5 the
-    ceiling drops to ~86, the level that only within-lifetime adaptation can beat."""
-    stationary = foraging_memoryless_ceiling(p_switch=0.0, episodes=400)
-    switching = foraging_memoryless_ceiling(p_switch=0.5, episodes=400)
-    assert 200 < stationary < 300
-    assert 70 < switching < 100
+def condition(final=(), best=None, start=None, **fields) -> ConditionEvidence:
+    final = seeds(final)
+    return ConditionEvidence(final=final, start=seeds(start or final.values()),
+                             final_max=dict(final),
+                             best=seeds(best if best is not None else final.values()),
+                             **fields)
 
 
-def test_compare_reads_final_fitness_of_finished_seeds_only(tmp_path):
-    from lndp.claims import compare, format_comparison
-
-    def fake_run(condition, seed, level, finished=True):
-        folder = tmp_path / "fig" / "foraging" / condition / f"seed{seed}"
-        folder.mkdir(parents=True)
-        rows = ["generation,fitness_mean"] + [f"{g},{level if g > 5 else 0}" for g in range(1, 21)]
-        (folder / "log.csv").write_text("\n".join(rows) + "\n")
-        if finished:
-            (folder / "summary.json").write_text("{}")
-
-    for seed, level in enumerate((100, 110, 105)):
-        fake_run("lndp", seed, level)
-        fake_run("ndp", seed, level - 50)
-    fake_run("ndp", 9, 1000, finished=False)  # unfinished: ignored
-    c = compare(tmp_path, "fig", "foraging", "lndp", "ndp", last=10)
-    assert (c["seeds_a"], c["seeds_b"]) == (3, 3)
-    assert c["a_mean"] == 105 and c["b_mean"] == 55
-    assert c["p"] < 0.01
-    assert "Welch p" in format_comparison(c)
+def evidence(figure, task, floor, conditions: dict, max_return=None) -> Evidence:
+    ev = Evidence()
+    ev.tasks[(figure, task)] = TaskFacts(floor, f"floor ({floor})", max_return)
+    for name, c in conditions.items():
+        ev.conditions[(figure, task, name)] = c
+    return ev
 
 
-# -- verdict rules on synthetic run folders ------------------------------------------------
+# -- 1a / 1b: SP beats no-SP in every setting -----------------------------------------------
 
-def _write_run(root, figure, task, condition, seed, fitness, max_fitness=None, finished=True):
-    """A run folder whose last generations have the given mean (and max) fitness."""
-    import csv
-    import json
-
-    folder = root / figure / task / condition / f"seed{seed}"
-    folder.mkdir(parents=True)
-    with (folder / "log.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["generation", "fitness_mean", "fitness_max"])
-        for g in range(20):
-            writer.writerow([g, fitness, fitness if max_fitness is None else max_fitness])
-    if finished:
-        (folder / "summary.json").write_text(json.dumps({"generations": 20}))
-    return folder
+def sp_grid(task, sp, nosp, floor=10.0, best=200.0):
+    return evidence("structural_plasticity", task, floor, {
+        f"{kind}_mu{mu}_sigma0.1": condition(levels, best=[best] * 3)
+        for mu in ("0.5", "1") for kind, levels in (("sp", sp), ("nosp", nosp))})
 
 
-def _sp(root, task, sp_levels, nosp_levels, sp_max=None, nosp_max=None):
-    for mu in ("0.5", "1"):
-        for seed, (a, b) in enumerate(zip(sp_levels, nosp_levels)):
-            _write_run(root, "structural_plasticity", task, f"sp_mu{mu}_sigma0.1", seed, a,
-                       None if sp_max is None else sp_max[seed])
-            _write_run(root, "structural_plasticity", task, f"nosp_mu{mu}_sigma0.1", seed, b,
-                       None if nosp_max is None else nosp_max[seed])
+@pytest.mark.parametrize("claim, task", [("1a", "cartpole"), ("1b", "foraging")])
+def test_sp_beats_gives_each_outcome(claim, task):
+    cases = {REPRODUCED: ([100, 101, 102], [50, 51, 52]),
+             NOT_REPRODUCED: ([50, 51, 52], [100, 101, 102]),
+             INCONCLUSIVE: ([50, 100, 75], [60, 90, 70])}
+    for expected, (sp, nosp) in cases.items():
+        verdict = claims.sp_beats(sp_grid(task, sp, nosp), claim, task)
+        assert verdict.verdict == expected, expected
+        assert len(verdict.effects) == 2 and verdict.effects[0].expected == ">"
+    assert claims.sp_beats(Evidence(), claim, task).verdict == NOT_RUN
 
 
-def test_sp_beats_rule_gives_each_outcome(tmp_path):
-    from lndp import claims
-
-    cases = {"clear": ([100, 101, 102], [50, 51, 52], claims.REPRODUCED),
-             "reversed": ([50, 51, 52], [100, 101, 102], claims.NOT_REPRODUCED),
-             "overlap": ([50, 100, 75], [60, 90, 70], claims.INCONCLUSIVE)}
-    for name, (sp, nosp, expected) in cases.items():
-        root = tmp_path / name
-        _sp(root, "cartpole", sp, nosp)
-        assert claims._sp_beats(root, "1a", "cartpole")["verdict"] == expected, name
-    assert claims._sp_beats(tmp_path / "empty", "1a", "cartpole")["verdict"] == claims.NOT_RUN
+def test_sp_beats_needs_every_setting():
+    ev = sp_grid("cartpole", [100, 101, 102], [50, 51, 52])
+    ev.conditions[("structural_plasticity", "cartpole", "sp_mu1_sigma0.1")] = \
+        condition([50, 51, 52], best=[200] * 3)
+    ev.conditions[("structural_plasticity", "cartpole", "nosp_mu1_sigma0.1")] = \
+        condition([100, 101, 102], best=[200] * 3)
+    assert claims.sp_beats(ev, "1a", "cartpole").verdict == NOT_REPRODUCED
 
 
-def test_sp_beats_needs_every_pair(tmp_path):
-    """SP clearly better at μ 0.5 but clearly worse at μ 1 is not 'beats in every condition'."""
-    from lndp import claims
+# -- 1c and 3a: "no difference" needs learning and equivalence ---------------------------------
 
-    for seed, (a, b) in enumerate([(100, 50), (101, 51), (102, 52)]):
-        _write_run(tmp_path, "structural_plasticity", "cartpole", "sp_mu0.5_sigma0.1", seed, a)
-        _write_run(tmp_path, "structural_plasticity", "cartpole", "nosp_mu0.5_sigma0.1", seed, b)
-        _write_run(tmp_path, "structural_plasticity", "cartpole", "sp_mu1_sigma0.1", seed, b)
-        _write_run(tmp_path, "structural_plasticity", "cartpole", "nosp_mu1_sigma0.1", seed, a)
-    assert claims._sp_beats(tmp_path, "1a", "cartpole")["verdict"] == claims.NOT_REPRODUCED
+def acrobot(sp, nosp, best=-80.0):
+    return evidence("structural_plasticity", "acrobot", -200.0, {
+        "sp_mu0.5_sigma0.1": condition(sp, best=[best] * 3, start=[-200] * 3),
+        "nosp_mu0.5_sigma0.1": condition(nosp, best=[best] * 3, start=[-200] * 3)})
 
 
-def test_null_rule_needs_a_narrow_interval_not_just_a_large_p(tmp_path):
-    from lndp import claims
-
-    _sp(tmp_path / "equal", "acrobot", [-100.0, -101.0, -99.0], [-100.5, -99.5, -100.0])
-    assert claims._sp_null(tmp_path / "equal", "1c", "acrobot")["verdict"] == claims.REPRODUCED
-    # same means on average but seeds all over the place: p is large, the interval wide
-    _sp(tmp_path / "noisy", "acrobot", [-60.0, -140.0, -100.0], [-150.0, -50.0, -100.0])
-    assert claims._sp_null(tmp_path / "noisy", "1c", "acrobot")["verdict"] == claims.INCONCLUSIVE
-    _sp(tmp_path / "differ", "acrobot", [-60.0, -61.0, -62.0], [-150.0, -151.0, -152.0])
-    assert claims._sp_null(tmp_path / "differ", "1c", "acrobot")["verdict"] == \
-        claims.NOT_REPRODUCED
+def test_no_difference_gives_each_outcome():
+    # learnable range: -200 → -80 = 120; learned: interval above -188; margin ± 12
+    equal_learned = acrobot([-120, -121, -119], [-120.5, -119.5, -120])
+    assert claims.acrobot_no_difference(equal_learned).verdict == REPRODUCED
+    differ = acrobot([-100, -101, -102], [-150, -151, -152])
+    assert claims.acrobot_no_difference(differ).verdict == NOT_REPRODUCED
+    noisy = acrobot([-60, -140, -100], [-150, -50, -100])
+    assert claims.acrobot_no_difference(noisy).verdict == INCONCLUSIVE
+    assert claims.acrobot_no_difference(Evidence()).verdict == NOT_RUN
 
 
-def test_null_claim_shows_whether_either_condition_learned(tmp_path):
-    """Two conditions that both stay at the floor are 'equal' without saying anything about
-    SP: the result text reports where training started and ended for each."""
-    from lndp import claims
-
-    _sp(tmp_path, "acrobot", [-190.0, -191.0, -189.0], [-190.5, -189.5, -190.0])
-    for folder in (tmp_path / "structural_plasticity" / "acrobot").glob("*/seed*"):
-        rows = (folder / "log.csv").read_text().splitlines()
-        rows[1:11] = [f"{g},-200.0,-200.0" for g in range(10)]  # first 10 generations
-        (folder / "log.csv").write_text("\n".join(rows) + "\n")
-    result = claims._sp_null(tmp_path, "1c", "acrobot")["result"]
-    assert "sp_mu0.5_sigma0.1 -200.0 → -190.0" in result
-    assert "nosp_mu1_sigma0.1 -200.0 → -190.0" in result
+def test_two_conditions_that_learned_nothing_are_not_a_reproduction():
+    """The old rule's blind spot: equal, narrow, and both at the floor."""
+    at_floor = acrobot([-187, -188, -186], [-187.5, -186.5, -187])
+    verdict = claims.acrobot_no_difference(at_floor)
+    assert verdict.verdict == INCONCLUSIVE
+    assert "learned (10% of the range above the floor): SP (μ 0.5, σ 0.1) no" in verdict.result
+    assert "-200.0 → -187.0" in verdict.result  # where training started and ended
 
 
-def test_unfinished_runs_do_not_count(tmp_path):
-    from lndp import claims
+def test_ndp_similar_uses_the_same_rule():
+    def ndp(lndp, ndp_levels):
+        return evidence("ndp_vs_lndp", "cartpole", 9.4, {
+            "lndp": condition(lndp, best=[200] * 3), "ndp": condition(ndp_levels,
+                                                                      best=[200] * 3)})
 
+    assert claims.ndp_similar(ndp([100, 102, 101], [101, 100, 102])).verdict == REPRODUCED
+    assert claims.ndp_similar(ndp([50, 52, 51], [100, 101, 102])).verdict == NOT_REPRODUCED
+    assert claims.ndp_similar(ndp([12, 13, 11], [12, 12.5, 11.5])).verdict == INCONCLUSIVE
+
+
+# -- 1d: Pendulum solved only from an empty network ---------------------------------------------
+
+def pendulum(empty, others, floor=-1200.0):
+    return evidence("structural_plasticity", "pendulum", floor, {
+        "sp_mu0_sigma0.1": condition(empty, best=[-200] * 3),
+        "sp_mu0.5_sigma0.1": condition(others, best=[-200] * 3),
+        "nosp_mu0.5_sigma0.1": condition([o - 100 for o in others], best=[-200] * 3)})
+
+
+def test_pendulum_rule_gives_each_outcome():
+    assert claims.pendulum_empty(pendulum([-300, -301, -299], [-900, -901, -899])).verdict \
+        == REPRODUCED
+    assert claims.pendulum_empty(pendulum([-900, -901, -899], [-300, -301, -299])).verdict \
+        == NOT_REPRODUCED
+    # better than the others, but still at the floor: not "solved"
+    assert claims.pendulum_empty(pendulum([-1190, -1191, -1189],
+                                          [-1250, -1251, -1249])).verdict == INCONCLUSIVE
+
+
+# -- 2: spontaneous activity ------------------------------------------------------------------
+
+def sa(sa_episodes=None, nosa_episodes=None, sa_sd=None, nosa_sd=None):
+    conditions = {}
+    for name, episodes, sd in (("sa_lndp", sa_episodes, sa_sd),
+                               ("nosa_lndp", nosa_episodes, nosa_sd)):
+        if episodes is not None or sd is not None:
+            conditions[name] = condition(
+                [0, 0, 0], episodes={s: np.array(e, float) for s, e in
+                                     enumerate(episodes or [])},
+                episode_sd=seeds(sd or []))
+    return evidence("spontaneous_activity", "cartpole", 9.4, conditions, max_return=200.0)
+
+
+def test_innate_skill_gives_each_outcome():
+    def first(values):
+        return sa([[v, v, v] for v in values])
+
+    assert claims.innate_skill(first([195, 196, 197])).verdict == REPRODUCED
+    assert claims.innate_skill(first([50, 60, 55])).verdict == NOT_REPRODUCED
+    assert claims.innate_skill(first([100, 190, 199])).verdict == INCONCLUSIVE
+    assert claims.innate_skill(Evidence()).verdict == NOT_RUN
+
+
+def test_stops_improving_gives_each_outcome():
+    def case(means, spread=(0.0, 1.0, -1.0)):
+        return claims.stops_improving(sa(nosa_episodes=[
+            [m + s * (i + 1) for i, m in enumerate(means)] for s in spread])).verdict
+
+    assert case([50, 120, 122]) == REPRODUCED
+    assert case([51, 54, 59]) == INCONCLUSIVE  # gains of a few percent: noise
+    assert case([50, 90, 140]) == NOT_REPRODUCED  # keeps improving
+    assert case([195, 196, 197]) == INCONCLUSIVE  # no room to improve
+
+
+def test_variability_gives_each_outcome():
+    assert claims.variability(sa(sa_sd=[20, 21, 22], nosa_sd=[10, 11, 12])).verdict \
+        == REPRODUCED
+    assert claims.variability(sa(sa_sd=[10, 11, 12], nosa_sd=[20, 21, 22])).verdict \
+        == NOT_REPRODUCED
+    assert claims.variability(sa(sa_sd=[10, 20, 15], nosa_sd=[12, 18, 14])).verdict \
+        == INCONCLUSIVE
+
+
+# -- 3b: only the LNDP adapts -----------------------------------------------------------------
+
+def adapts(lndp, ndp, se=2.0):
+    return evidence("ndp_vs_lndp", "foraging", 86.1, {
+        name: condition(levels, lifetime_mean=seeds(levels), lifetime_se=seeds([se] * 3))
+        for name, levels in (("lndp", lndp), ("ndp", ndp))})
+
+
+def test_only_lndp_adapts_gives_each_outcome():
+    assert claims.only_lndp_adapts(adapts([130, 140, 135], [82, 82, 82])).verdict == REPRODUCED
+    assert claims.only_lndp_adapts(adapts([82, 82, 83], [82, 82, 82])).verdict == NOT_REPRODUCED
+    assert claims.only_lndp_adapts(adapts([130, 140, 135], [82, 120, 82])).verdict \
+        == NOT_REPRODUCED  # a frozen network cannot beat the ceiling: an NDP that does
+    assert claims.only_lndp_adapts(adapts([130, 82, 82], [82, 82, 82])).verdict == INCONCLUSIVE
+
+
+# -- 4: development ---------------------------------------------------------------------------
+
+def lifetimes(evolved_share, untrained_share, evolved_changes=100, untrained_changes=100,
+              evolved_density=0.79, untrained_density=0.5, task="cartpole"):
+    rows = []
     for seed in range(3):
-        _write_run(tmp_path, "structural_plasticity", "foraging", "sp_mu0.5_sigma0.1", seed,
-                   100 + seed, finished=seed == 0)
-        _write_run(tmp_path, "structural_plasticity", "foraging", "nosp_mu0.5_sigma0.1", seed, 50)
-    assert claims._sp_beats(tmp_path, "1b", "foraging")["verdict"] == claims.NOT_RUN
+        for key in range(2):
+            jitter = 0.01 * (seed - 1) + 0.005 * key
+            for parameters, share, changes, density in (
+                    ("evolved", evolved_share, evolved_changes, evolved_density),
+                    ("untrained", untrained_share, untrained_changes, untrained_density)):
+                rows.append({"task": task, "seed": seed, "parameters": parameters,
+                             "key": 1000 * seed + key, "steps": 200, "changes": changes,
+                             "top_share": share + jitter, "measurable": changes >= 40,
+                             "initial_density": 0.5, "final_density": density + jitter})
+    return Evidence(development=pd.DataFrame(rows))
 
 
-def test_pendulum_rule_wants_the_empty_start_best(tmp_path):
-    from lndp import claims
+def test_critical_periods_gives_each_outcome():
+    assert claims.critical_periods(lifetimes(0.9, 0.3)).verdict == REPRODUCED
+    assert claims.critical_periods(lifetimes(0.15, 0.1)).verdict == NOT_REPRODUCED
+    # concentrated, but no more than the untrained control: not evolved
+    assert claims.critical_periods(lifetimes(0.9, 0.9)).verdict == NOT_REPRODUCED
+    # too few changes for a share to mean anything
+    few = claims.critical_periods(lifetimes(1.0, 0.3, evolved_changes=6))
+    assert few.verdict == INCONCLUSIVE and "0 of 3 seeds with enough" in few.result
+    # the control too static to measure: the evolved concentration stands on its own
+    assert claims.critical_periods(lifetimes(0.9, 1.0, untrained_changes=5)).verdict \
+        == REPRODUCED
+    assert claims.critical_periods(Evidence()).verdict == NOT_RUN
 
-    levels = {"sp_mu0_sigma0.1": -300, "sp_mu0.5_sigma0.1": -900, "nosp_mu0.5_sigma0.1": -1000}
-    for condition, level in levels.items():
-        for seed in range(3):
-            _write_run(tmp_path / "a", "structural_plasticity", "pendulum", condition, seed,
-                       level + seed)
-            _write_run(tmp_path / "b", "structural_plasticity", "pendulum", condition, seed,
-                       (-1300 - level) + seed)  # order reversed: the empty start is worst
-    assert claims._pendulum_empty(tmp_path / "a")["verdict"] == claims.REPRODUCED
-    assert claims._pendulum_empty(tmp_path / "b")["verdict"] == claims.NOT_REPRODUCED
+
+def test_final_densities_gives_each_outcome():
+    assert claims.final_densities(lifetimes(0.5, 0.5, evolved_density=0.79)).verdict \
+        == REPRODUCED
+    assert claims.final_densities(lifetimes(0.5, 0.5, evolved_density=0.3)).verdict \
+        == NOT_REPRODUCED
+    # at the paper's value, but so is the untrained network: not evolved, no verdict
+    same = lifetimes(0.5, 0.5, evolved_density=0.79, untrained_density=0.79)
+    assert claims.final_densities(same).verdict == INCONCLUSIVE
+    assert "not run yet: foraging, acrobot, pendulum" in claims.final_densities(
+        lifetimes(0.5, 0.5)).result
 
 
-def test_claims_table_has_every_claim_and_marks_missing_runs(tmp_path):
-    import pandas as pd
+def test_a_share_needs_enough_changes():
+    from lndp.study import development
 
-    from lndp import claims
+    assert development.min_changes(600) == 120 and development.min_changes(100) == 20
+    changes = np.zeros(100)
+    changes[[3, 50]] = 1  # two changes: trivially "all in the busiest 10 %"
+    trace = pd.DataFrame({"parameters": "evolved", "key": 0, "step": range(101),
+                          "density": 0.5, "changes": np.r_[0, changes]})
+    row = development.lifetime_statistics(trace).iloc[0]
+    assert row.top_share == 1.0 and not row.measurable and row.changes == 2
+    assert development.top_share(np.ones(100)) == pytest.approx(0.1)
+    assert development.recording_keys(2, 3) == [2000, 2001, 2002]
 
-    table = claims.claims_table(tmp_path, development=pd.DataFrame(
-        columns=["task", "seed", "final_density", "changes", "top_share", "steps",
-                 "untrained_top_share", "untrained_final_density"]))
+
+# -- the table --------------------------------------------------------------------------------
+
+def test_claims_table_has_every_claim_and_marks_missing_runs():
+    table = claims.claims_table(Evidence())
     assert list(table.claim) == list(claims.CLAIMS)
-    assert set(table.verdict) == {claims.NOT_RUN}
-    text = claims.markdown_table(table)
-    assert text.count("\n") == len(claims.CLAIMS) + 1
+    assert set(table.verdict) == {NOT_RUN}
+    assert claims.markdown_table(table).count("\n") == len(claims.CLAIMS) + 1
+    assert claims.effects_table(Evidence()).empty
 
 
-def test_development_rules(tmp_path):
-    import pandas as pd
+def test_gather_reads_finished_runs_into_evidence(tmp_path):
+    """End to end on run folders: logs, evaluations and the run's own task settings."""
+    import csv
 
-    from lndp import claims
-
-    def stats(share, density):
-        return pd.DataFrame({"task": ["cartpole"] * 3, "seed": range(3),
-                             "final_density": [density] * 3, "changes": [40] * 3,
-                             "top_share": [share] * 3, "steps": [600] * 3,
-                             "untrained_top_share": [0.5] * 3,
-                             "untrained_final_density": [0.5] * 3})
-
-    assert claims._critical_periods(stats(0.8, 0.5))["verdict"] == claims.REPRODUCED
-    assert claims._critical_periods(stats(0.1, 0.5))["verdict"] == claims.NOT_REPRODUCED
-    static = stats(0.8, 0.5).assign(changes=[0, 0, 3])  # most lifetimes never change
-    row = claims._critical_periods(static)
-    assert row["verdict"] == claims.INCONCLUSIVE and "2 of 3 lifetimes without" in row["result"]
-    assert claims._final_densities(stats(0.5, 0.75))["verdict"] == claims.REPRODUCED
-    assert claims._final_densities(stats(0.5, 0.30))["verdict"] == claims.NOT_REPRODUCED
-    assert "not run yet: foraging, acrobot, pendulum" in claims._final_densities(
-        stats(0.5, 0.75))["result"]
-
-
-def test_stops_improving_rule_does_not_count_noise_as_a_plateau(tmp_path):
-    """2b: a clear gain from episode 1 to 2 then a flat episode 3 is the claim; gains of a
-    few percent in both (noise) are inconclusive, a large gain 2→3 contradicts it."""
-    import pandas as pd
-
-    from lndp import claims
     from lndp.config import preset
+    from lndp.study import evidence
 
-    config = preset("cartpole", "reduced")  # episodes of at most 200 steps
-
-    def case(name, episode_means):
+    config = preset("foraging", "reduced")
+    for name, level in (("lndp", 130.0), ("ndp", 60.0)):
         for seed in range(3):
-            run = _write_run(tmp_path / name, "spontaneous_activity", "cartpole", "nosa_lndp",
-                             seed, 0.0)
+            run = tmp_path / "ndp_vs_lndp" / "foraging" / name / f"seed{seed}"
+            run.mkdir(parents=True)
             (run / "config.json").write_text(config.to_json())
-            pd.DataFrame({"seed": seed, "eval_trial": 0, "episode": [1, 2, 3],
-                          "return": [m + seed for m in episode_means]}).to_csv(
-                run / "evaluation.csv", index=False)
-        return claims._stops_improving(tmp_path / name)["verdict"]
+            with (run / "log.csv").open("w", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(["generation", "fitness_mean", "fitness_max", "best_so_far"])
+                for g in range(20):
+                    writer.writerow([g, level if g >= 10 else 0, level + 5, level + 10])
+            pd.DataFrame({"seed": seed, "eval_trial": np.repeat(range(4), 1), "episode": 1,
+                          "return": level + np.arange(4)}).to_csv(run / "evaluation.csv",
+                                                                  index=False)
+            if seed < 2 or name == "ndp":
+                (run / "summary.json").write_text("{}")  # lndp seed 2: unfinished
+    ev = evidence.gather(tmp_path)
+    lndp = ev.get("ndp_vs_lndp", "foraging", "lndp")
+    assert sorted(lndp.final) == [0, 1] and lndp.final[0] == 130.0
+    assert lndp.start[0] == 0.0 and lndp.best[0] == 140.0
+    assert lndp.lifetime_mean[0] == 131.5
+    facts = ev.tasks[("ndp_vs_lndp", "foraging")]
+    from lndp.envs.baselines import memoryless_ceiling
 
-    assert case("plateau", [50, 120, 122]) == claims.REPRODUCED
-    assert case("noise", [51, 54, 59]) == claims.INCONCLUSIVE
-    assert case("climbing", [50, 90, 140]) == claims.NOT_REPRODUCED
-    assert case("ceiling", [195, 196, 197]) == claims.INCONCLUSIVE
-
-
-def test_constant_action_baseline_honours_episode_end_and_length():
-    """The observation-blind baseline behind claims 1c/1d: CartPole falls within tens of
-    steps under a constant push (rewards after the fall must not count), Acrobot cannot
-    swing up with a constant torque (-1 every step of the configured length), and on
-    Pendulum the best constant torque is no torque (the task is symmetric)."""
-    from lndp.claims import constant_action_baseline
-    from lndp.config import TaskConfig
-
-    _, cartpole = constant_action_baseline(TaskConfig(name="cartpole", max_steps=200),
-                                           episodes=200)
-    assert 5 < cartpole < 30
-    assert constant_action_baseline(TaskConfig(name="acrobot", max_steps=50),
-                                    episodes=200)[1] == -50
-    torque, pendulum = constant_action_baseline(TaskConfig(name="pendulum", max_steps=200),
-                                                episodes=200)
-    assert torque == 0 and -1400 < pendulum < -1000
+    assert facts.floor == memoryless_ceiling(config.task)  # the run's own settings
+    assert claims.only_lndp_adapts(ev).verdict == REPRODUCED

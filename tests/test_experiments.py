@@ -126,11 +126,12 @@ def test_only_conditions_restricts_the_runs_and_rejects_unknown_names(tmp_path):
 
 def test_recorded_development_counts_every_synapse_change(tmp_path):
     """`changes` counts additions + prunings per step, so it bounds the net density change;
-    the claims' development statistics and their cache agree with a fresh recording."""
+    the development statistics and their cache agree with a fresh recording."""
     import numpy as np
+    import pandas as pd
 
-    from lndp import claims
     from lndp.rollout import Agent
+    from lndp.study import development
 
     config = ex.figure_config("structural_plasticity", "foraging", "sp_mu0.5_sigma0.1",
                               "smoke", 0).replace(**{"model.decision": "bernoulli"})
@@ -145,14 +146,15 @@ def test_recorded_development_counts_every_synapse_change(tmp_path):
     net = np.abs(np.diff(d.density.to_numpy())) * float(agent.allowed.sum())
     assert d.changes.iloc[0] == 0 and d.changes.sum() > 0
     assert np.all(d.changes.to_numpy()[1:] >= np.round(net) - 1e-6)
-    stats = claims.development_statistics(tmp_path)
-    assert list(stats.task) == ["foraging"] and stats.changes.iloc[0] == d.changes.sum()
-    assert (run / "development_key0.csv").exists()
-    assert (run / "development_key0_untrained.csv").exists()  # the control
-    import pandas as pd
-
-    pd.testing.assert_frame_equal(claims.development_statistics(tmp_path), stats)  # cached
-    assert 0.1 <= stats.top_share.iloc[0] <= 1.0
+    stats = development.development_statistics(tmp_path, lifetimes=2, tasks=["foraging"])
+    assert list(stats.parameters) == ["evolved", "evolved", "untrained", "untrained"]
+    assert list(stats.key) == [0, 1, 0, 1]  # seed 0's keys; each lifetime its own graph
+    assert stats.changes.iloc[0] == d.changes.sum()  # key 0: the recording above
+    assert (run / development.CACHE).exists()
+    pd.testing.assert_frame_equal(
+        development.development_statistics(tmp_path, lifetimes=2, tasks=["foraging"]),
+        stats)  # read from the cache
+    assert stats.top_share.between(0.1, 1.0).all()
 
 
 def test_each_scale_keeps_its_runs_in_its_own_folder():

@@ -1,0 +1,108 @@
+"""What each claim needs, read from the run folders: per-seed numbers and task floors.
+
+This module reads; `lndp.study.claims` judges. `gather` turns a results folder into an
+`Evidence` of plain numbers (one per seed), so the rules can be tested on synthetic
+evidence and never touch a run folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lndp.envs import baselines, make_task
+from lndp.study import runs
+
+#: final fitness = mean population fitness over the last LAST generations
+LAST = 10
+
+
+@dataclass
+class ConditionEvidence:
+    """Per-seed numbers of one condition of one figure and task (finished runs only)."""
+
+    final: dict[int, float] = field(default_factory=dict)  # mean fitness, last 10 gens
+    start: dict[int, float] = field(default_factory=dict)  # mean fitness, first 10 gens
+    final_max: dict[int, float] = field(default_factory=dict)  # population max, last 10
+    best: dict[int, float] = field(default_factory=dict)  # best fitness ever reached
+    # evaluation of the ES-mean parameters (figures that evaluate their runs):
+    episodes: dict[int, np.ndarray] = field(default_factory=dict)  # mean return per episode
+    episode_sd: dict[int, float] = field(default_factory=dict)  # s.d. across episodes
+    lifetime_mean: dict[int, float] = field(default_factory=dict)  # mean return per episode
+    lifetime_se: dict[int, float] = field(default_factory=dict)  # its standard error
+
+
+@dataclass
+class TaskFacts:
+    """Floors and scales of one task as one figure's runs configured it."""
+
+    floor: float  # what a policy that learns nothing can expect per episode
+    floor_label: str  # e.g. "best constant action (0)"
+    max_return: float | None = None  # CartPole: 1 per step; None where not used
+
+
+@dataclass
+class Evidence:
+    conditions: dict[tuple[str, str, str], ConditionEvidence] = field(default_factory=dict)
+    tasks: dict[tuple[str, str], TaskFacts] = field(default_factory=dict)
+    development: pd.DataFrame = field(default_factory=pd.DataFrame)  # see development.py
+
+    def get(self, figure: str, task: str, condition: str) -> ConditionEvidence:
+        return self.conditions.get((figure, task, condition), ConditionEvidence())
+
+    def condition_names(self, figure: str, task: str) -> list[str]:
+        return sorted(c for f, t, c in self.conditions if (f, t) == (figure, task))
+
+
+def task_facts(task) -> TaskFacts:
+    """The floor of a task (memoryless ceiling on Foraging, best constant action
+    elsewhere) and, on CartPole, the maximum episode return."""
+    value, label = baselines.reference_line(task)
+    top = float(make_task(task).params.max_steps_in_episode) if task.name == "cartpole" \
+        else None  # CartPole pays 1 per step
+    return TaskFacts(value, label, top)
+
+
+def _condition(seeds: dict[int, Path]) -> ConditionEvidence:
+    ev = ConditionEvidence()
+    for seed, run in seeds.items():
+        ev.final[seed] = runs.log_mean(run, "fitness_mean", LAST)
+        ev.start[seed] = runs.log_mean(run, "fitness_mean", LAST, first=True)
+        ev.final_max[seed] = runs.log_mean(run, "fitness_max", LAST)
+        rows = runs.read_log(run)
+        if rows and "best_so_far" in rows[0]:
+            ev.best[seed] = max(float(r["best_so_far"]) for r in rows)
+        evaluation = runs.read_evaluation(run)
+        if evaluation is None:
+            continue
+        ev.episodes[seed] = evaluation.groupby("episode")["return"].mean().to_numpy()
+        per_lifetime = evaluation.groupby("eval_trial")["return"]
+        ev.episode_sd[seed] = float(per_lifetime.std(ddof=0).mean())
+        means = per_lifetime.mean()
+        ev.lifetime_mean[seed] = float(means.mean())
+        ev.lifetime_se[seed] = float(means.std(ddof=1) / np.sqrt(len(means)))
+    return ev
+
+
+def gather(results_dir: str | Path, development: pd.DataFrame | None = None) -> Evidence:
+    """Everything the claims read, from the finished runs under results_dir.
+
+    development: `lndp.study.development.development_statistics(results_dir)` (pass it
+    in: computing it may record lifetimes, which compiles the model once per task)."""
+    evidence = Evidence(development=pd.DataFrame() if development is None else development)
+    grouped: dict[tuple[str, str, str], dict[int, Path]] = {}
+    for run in runs.list_runs(results_dir):
+        grouped.setdefault((run.figure, run.task, run.condition), {})[run.seed] = run.path
+    for key, seeds in grouped.items():
+        evidence.conditions[key] = _condition(seeds)
+        figure, task, _ = key
+        first = next(iter(seeds.values()))
+        if (figure, task) not in evidence.tasks and (first / "config.json").exists():
+            evidence.tasks[(figure, task)] = task_facts(runs.load_config(first).task)
+    return evidence
+
+
+__all__ = ["LAST", "ConditionEvidence", "TaskFacts", "Evidence", "task_facts", "gather"]
