@@ -5,7 +5,8 @@
    stay clean (no outputs). A failing cell fails the command.
 2. The book's sources are staged into ``_build/source/`` — ``_config.yml``, ``_toc.yml``,
    ``book/`` and the *executed* notebooks under the same ``notebooks/`` paths the TOC
-   names, so the launch buttons (Colab, Binder) point at the committed notebooks — and
+   names, so the launch buttons (Colab, Binder) point at the committed notebooks; code
+   folded and set-up cells removed, `tag_for_reading`) — and
    ``jupyter-book build _build/source --path-output . --warningiserror --keep-going``
    writes the HTML to ``_build/html/``. Notebook execution is off in ``_config.yml``:
    papermill already ran them.
@@ -21,6 +22,7 @@ or the scale's folder / ``--results-dir`` when not at smoke scale).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -115,8 +117,31 @@ def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir:
         print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
+def tag_for_reading(notebook: dict) -> dict:
+    """Figure pages read like a paper: code folded, the set-up cells gone.
+
+    Cells tagged ``parameters`` (the defaults), ``injected-parameters`` (what papermill
+    injected: it would print the building machine's paths) and the Colab cell
+    (`lndp.colab.CELL`, which does nothing off Colab) get ``remove-cell``; every other code
+    cell without a hide/remove tag gets ``hide-input`` (folded; a reader can unfold it).
+    """
+    from lndp.colab import CELL
+
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        source = "".join(cell["source"])
+        if {"parameters", "injected-parameters"} & set(tags) or source.strip() == CELL:
+            tags.append("remove-cell")
+        elif not any(t.startswith(("hide-", "remove-")) for t in tags):
+            tags.append("hide-input")
+    return notebook
+
+
 def stage_sources(executed: Path, source: Path) -> None:
-    """Copy the book's sources and the executed notebooks into one folder to build."""
+    """Copy the book's sources and the executed notebooks (tagged for reading,
+    `tag_for_reading`) into one folder to build."""
     if source.exists():
         shutil.rmtree(source)
     source.mkdir(parents=True)
@@ -128,7 +153,8 @@ def stage_sources(executed: Path, source: Path) -> None:
         path = executed / f"{name}.ipynb"
         if not path.exists():
             raise FileNotFoundError(f"{path}: not executed yet; run without --skip-execute")
-        shutil.copy2(path, source / "notebooks" / path.name)
+        notebook = tag_for_reading(json.loads(path.read_text()))
+        (source / "notebooks" / path.name).write_text(json.dumps(notebook, indent=1))
 
 
 def build(source: Path) -> int:

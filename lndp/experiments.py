@@ -114,12 +114,13 @@ def _sp_conditions(scale: str, task: str | None = None) -> dict[str, Condition]:
 
 def _other_conditions(sa: int) -> dict[str, Condition]:
     """The spontaneous-activity and NDP-vs-LNDP conditions (sa: SA steps at this scale).
-    'lndp' and 'sa_lndp' are the same model (SA + lifetime updates): the same colour."""
+    'lndp' and 'sa_lndp' are the same model (SA + lifetime updates), as are 'ndp' and
+    'sa_nolifetime' (SA, then frozen): one label and one colour for each model."""
     records = [
-        Condition("sa_lndp", "SA + lifetime updates", {"model.sa_steps": sa}, "#d62728"),
-        Condition("nosa_lndp", "no SA", {"model.sa_steps": 0}, "#1f77b4"),
-        Condition("sa_nolifetime", "SA, no lifetime updates",
-                  {"model.sa_steps": sa, "model.lifetime_updates": False}, "#2ca02c"),
+        Condition("sa_lndp", "LNDP", {"model.sa_steps": sa}, "#d62728"),
+        Condition("nosa_lndp", "LNDP without SA", {"model.sa_steps": 0}, "#2ca02c"),
+        Condition("sa_nolifetime", "NDP",
+                  {"model.sa_steps": sa, "model.lifetime_updates": False}, "#1f77b4"),
         Condition("lndp", "LNDP", {"model.sa_steps": sa}, "#d62728"),
         Condition("ndp", "NDP", {"model.sa_steps": sa, "model.lifetime_updates": False},
                   "#1f77b4"),

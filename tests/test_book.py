@@ -1,4 +1,7 @@
-"""Build the whole book at smoke scale once and check what a reader gets.
+"""Build the whole book at smoke scale once and check what a reader gets: every page, its
+figures and launch links; no machine paths, no links to missing or outside files, no image
+that fails to load; figure pages that open on prose and figures (code folded, set-up cells
+removed); the network-development animation.
 
 Runs in the default suite (CI builds the book); select it alone with `pytest -m book`.
 """
@@ -13,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 NOTEBOOKS = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp",
@@ -23,6 +27,7 @@ pytestmark = pytest.mark.book  # in the default suite too: CI builds the book
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
+    """The smoke build (one per test session); returns its results/figures folder."""
     tmp = tmp_path_factory.mktemp("book")
     result = subprocess.run(
         [sys.executable, "-m", "lndp", "book", "--scale", "smoke",
@@ -73,7 +78,7 @@ def test_book_pages(book):
 
 
 def test_results_page_has_one_verdict_per_claim(book):
-    from lndp.claims import CLAIMS
+    from lndp.study.claims import CLAIMS
 
     html = (HTML / "notebooks" / "results.html").read_text()
     assert "Traceback" not in html
@@ -97,3 +102,102 @@ def test_committed_notebooks_are_clean():
         assert "import lndp" in source, name
         if "import jax" in source:
             assert source.index("import lndp") < source.index("import jax"), name
+
+
+def _pages() -> list[Path]:
+    return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
+
+
+def _own_pages() -> list[Path]:
+    """The book's pages (not Sphinx's search/genindex pages)."""
+    return [p for p in _pages() if p.parent.name in ("book", "notebooks") or p.name == "index.html"]
+
+
+def test_no_machine_paths_in_the_book(book):
+    """Nothing a reader sees names a folder of the machine that built the book."""
+    machine = {str(ROOT), str(book), str(Path.home()), "/tmp/", "/home/", "/Users/",
+               "/root/", "/work/", "file://"}
+    for page in _own_pages():
+        html = page.read_text()
+        found = sorted(m for m in machine if m in html)
+        assert not found, f"{page.relative_to(HTML)} shows machine paths {found}"
+
+
+def _links(page: Path) -> list[str]:
+    html = page.read_text()
+    return re.findall(r'\s(?:href|src)="([^"]+)"', html)
+
+
+def test_links_point_to_files_of_the_book(book):
+    """Every relative link and source resolves to a file inside _build/html (no link to a
+    missing page, nor to files outside the repository such as ../shared/...)."""
+    html_root = HTML.resolve()
+    for page in _pages():
+        for link in _links(page):
+            url = urlparse(link)
+            if url.scheme or link.startswith(("#", "//", "mailto:", "javascript:")):
+                continue
+            if not url.path:
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            where = f"{page.relative_to(HTML)} → {link}"
+            assert target.is_relative_to(html_root), f"link outside the book: {where}"
+            assert target.exists(), f"link to a missing file: {where}"
+    for page in _own_pages():
+        assert "shared/paper" not in page.read_text(), page
+
+
+def test_every_image_loads(book):
+    """Each <img> of the book's pages is a file an image library can open."""
+    from PIL import Image
+
+    for page in _own_pages():
+        for image in _images(page):
+            assert image.exists(), f"{page.relative_to(HTML)}: missing image {image.name}"
+            if image.suffix == ".svg":
+                assert "<svg" in image.read_text()[:2000], image
+                continue
+            with Image.open(image) as im:
+                im.verify()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_figure_pages_open_on_prose_and_figures(book, name):
+    """Code folded (hide-input / hide-cell), the parameters, papermill's injected cell and
+    the Colab cell removed; the page starts with prose, and its first output is a figure."""
+    html = (HTML / "notebooks" / f"{name}.html").read_text()
+    cells = re.findall(r'<div class="cell( [^"]*)?"', html)
+    assert cells, name
+    for classes in cells:
+        assert "tag_hide-input" in classes or "tag_hide-cell" in classes, (name, classes)
+    for removed in ("injected-parameters", "Parameters (papermill", "google.colab"):
+        assert removed not in html, f"{name}: {removed!r} is on the page"
+    main = html[html.index('id="main-content"'):] if 'id="main-content"' in html else html
+    first_cell = main.index('<div class="cell')
+    assert "<p>" in main[:first_cell], f"{name}: the page does not open on prose"
+    first_image = main.find("<img", main.index('class="cell'))
+    first_table = main.find("<table", main.index('class="cell'))
+    assert first_image != -1 and (first_table == -1 or first_image < first_table), \
+        f"{name}: a table comes before the first figure"
+
+
+def test_the_animation_plays_on_the_network_development_page(book):
+    from PIL import Image
+
+    page = HTML / "notebooks" / "network_development.html"
+    gifs = [i for i in _images(page) if i.suffix == ".gif"]
+    assert gifs, "no GIF on the network-development page"
+    with Image.open(gifs[0]) as im:
+        assert im.is_animated and im.n_frames > 10
+    assert (book / "figures" / "network_development_animation.gif").exists()
+
+
+def test_the_book_workflow_runs_the_readme_command():
+    """The publishing workflow builds with the README's main command and publishes the
+    HTML folder."""
+    readme = (ROOT / "README.md").read_text()
+    command = next(line.strip() for line in readme.splitlines()
+                   if "python -m lndp book --scale reduced" in line and "pip install" in line)
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    assert command in workflow
+    assert "path: _build/html" in workflow and "actions/deploy-pages" in workflow

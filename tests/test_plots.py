@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -60,3 +61,106 @@ def test_training_curves_draw_each_tasks_reference_in_every_row(tmp_path):
     # subplot order: row-major (mean row, then max row); columns acrobot, pendulum
     for ax_lines, has_reference in zip(levels, (False, True, False, True)):
         assert ((-1200.0, -1200.0) in ax_lines) == has_reference
+
+
+def _training(tasks=("cartpole",), conditions=("sp_mu0.5_sigma0.1", "nosp_mu0.5_sigma0.1"),
+              seeds=3, generations=30):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    return pd.DataFrame([{"task": t, "condition": c, "seed": s, "generation": g,
+                          "fitness_mean": float(g + rng.normal()), "fitness_max": float(2 * g)}
+                         for t in tasks for c in conditions for s in range(seeds)
+                         for g in range(1, generations + 1)])
+
+
+def test_training_bands_are_student_t_intervals_of_the_smoothed_seed_curves(tmp_path):
+    from lndp.study.stats import t_interval
+
+    training = _training()
+    fig = plots.training_curves(training, "smoke", "demo", tmp_path, window=5)
+    plt.close(fig)
+    saved = pd.read_csv(tmp_path / "demo.csv")
+    row = saved[(saved.metric == "fitness_mean") & (saved.condition == "sp_mu0.5_sigma0.1")
+                & (saved.generation == 10)].iloc[0]
+    part = training[training.condition == "sp_mu0.5_sigma0.1"].sort_values("generation")
+    smoothed = [g.fitness_mean.rolling(5, center=True, min_periods=1).mean().iloc[9]
+                for _, g in part.groupby("seed")]
+    expected = t_interval(smoothed)
+    assert (row["mean"], row.lo, row.hi) == pytest.approx(expected[:3])
+    assert row.raw_mean == pytest.approx(part[part.generation == 10].fitness_mean.mean())
+
+
+def test_one_task_puts_the_metrics_side_by_side(tmp_path):
+    fig = plots.training_curves(_training(), "smoke", "demo", tmp_path)
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
+    plt.close(fig)
+    assert len(fig.axes) == 2 and len(rows) == 1
+
+
+def test_a_condition_has_one_label_and_colour_in_every_figure(tmp_path):
+    """Labels and colours come from the condition's record, never from the data's own
+    label column (a run copied from another figure carries that figure's labels)."""
+    from lndp.experiments import condition
+
+    fig = plots.training_curves(_training(conditions=("lndp", "ndp")), "smoke", "a", tmp_path)
+    legend = {t.get_text(): h.get_color() for t, h in
+              zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    plt.close(fig)
+    rows = [{"task": "cartpole", "condition": c, "label": "a stale label", "seed": 0,
+             "eval_trial": 0, "episode": 1, "return": 1.0} for c in ("lndp", "ndp")]
+    fig = plots.episode_returns(pd.DataFrame(rows), "smoke", "b", tmp_path)
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    plt.close(fig)
+    for name in ("lndp", "ndp"):
+        assert legend[condition(name).label] == condition(name).colour
+        assert condition(name).label in texts
+    assert "a stale label" not in texts
+
+
+def _lifetime(steps=12):
+    import numpy as np
+
+    from lndp.animation import Lifetime
+
+    rng = np.random.default_rng(0)
+    adjacency = rng.random((steps, 10, 10)) < 0.3
+    return Lifetime("foraging", np.r_[np.zeros(5, int), np.ones(steps - 5, int)],
+                    (rng.random(steps) < 0.2) * 10.0, adjacency.mean((1, 2)), adjacency,
+                    rng.normal(size=(steps, 10, 10)) * adjacency, rng.random((steps, 10)),
+                    2, 3, 4, np.array([10.0]))
+
+
+def test_the_development_animation_is_an_animated_gif(tmp_path):
+    from PIL import Image
+
+    from lndp import animation
+
+    life = _lifetime()
+    animation.save_lifetime(life, tmp_path / "life.npz")
+    again = animation.load_lifetime(tmp_path / "life.npz")
+    assert (again.adjacency == life.adjacency).all() and again.n_inputs == 2
+    gif = animation.development_gif(again, "demo", tmp_path, max_frames=6)
+    with Image.open(gif) as im:
+        assert im.is_animated and im.n_frames >= 2
+
+
+def test_a_cached_development_is_read_back_without_the_model(tmp_path):
+    from lndp import animation
+    from lndp.experiments import Development
+
+    life = _lifetime()
+    density = pd.DataFrame({"task": "foraging", "step": range(life.steps), "phase": life.phase,
+                            "phase_name": ["initial"] * 5 + ["episode 1"] * (life.steps - 5),
+                            "density": life.density, "reward": life.reward,
+                            "changes": [0] * life.steps})
+    snapshots = [{"step": s, "title": "", "adjacency": life.adjacency[s],
+                  "weights": life.weights[s]} for s in (0, 6)]
+    animation.save_development(Development("foraging", density, snapshots, 2, 3,
+                                           life.returns), tmp_path)
+    dev = animation.load_development(tmp_path)
+    assert (dev.n_inputs, dev.n_outputs, [s["step"] for s in dev.snapshots]) == (2, 3, [0, 6])
+    assert dev.returns.tolist() == [life.reward[5:].sum()]
+    fig = plots.network_snapshots(dev, "smoke", "graphs", tmp_path)
+    plt.close(fig)
+    assert (tmp_path / "graphs.png").exists()
