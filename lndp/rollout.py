@@ -141,8 +141,9 @@ class Agent:
         return rng, k_net, jax.random.split(k_env)[0]  # gymnax's step splits off a reset key
 
     # -- phases ----------------------------------------------------------------------
-    def _spontaneous_step(self, model: LNDP, carry, key):
-        network, x = carry
+    def _spontaneous_step(self, model: LNDP, carry, _):
+        """One step of spontaneous activity (scan body over (network, x, key))."""
+        network, x, key = carry
         key, k_noise, k_dev = jax.random.split(key, 3)  # lndp.py LNDP.dev
         x = model.spontaneous_activity(x, k_noise)
         network = model.develop(network, jnp.zeros(()), k_dev)
@@ -152,14 +153,9 @@ class Agent:
     def _develop_spontaneously(self, model: LNDP, network: NetworkState, key: jax.Array):
         k_start, k_steps = jax.random.split(key)
         x0 = model.spontaneous_activity.start(k_start)
-
-        def body(carry, _):
-            network, x, key = carry
-            (network, x, key), history = self._spontaneous_step(model, (network, x), key)
-            return (network, x, key), history
-
         (network, _, _), history = jax.lax.scan(
-            body, (network, x0, k_steps), None, length=self.config.model.sa_steps)
+            lambda c, _: self._spontaneous_step(model, c, _), (network, x0, k_steps), None,
+            length=self.config.model.sa_steps)
         return network, history
 
     def _step(self, model: LNDP, carry: _Carry) -> _Carry:
