@@ -59,20 +59,12 @@ PROFILE_VALUES: dict[str, tuple[Any, Any]] = {
     "train.init_mean": ("zero", "model"),  # evosax 0.1.6 CMA_ES: init_min = init_max = 0
     "train.sigma_init": (1.0, 0.1),  # evosax 0.1.6 CMA_ES default sigma_init
 }
-# The allowed values of every string field (other than task.name and train.strategy)
+# The allowed values of every string field (other than task.name and train.strategy): the
+# two values of each string field of PROFILE_VALUES, and the decision rule.
 CHOICES: dict[str, tuple[str, ...]] = {
     "model.decision": DECISIONS,
-    "model.activity_input": ("trace", "final"),
-    "model.attention": ("reference", "additive"),
-    "model.parameter_layout": ("authors", "flax"),
-    "model.node_init": ("uniform", "normal"),
-    "model.edge_init": ("uniform", "zeros"),
-    "model.density_init": ("per_block", "shared"),
-    "model.plasticity_order": ("reference", "corrected"),
-    "model.degree_features": ("reference", "corrected"),
-    "model.spontaneous_process": ("reference", "corrected"),
-    "task.observation": ("position", "one_hot"),
-    "train.init_mean": ("zero", "model"),
+    **{dotted: pair for dotted, pair in PROFILE_VALUES.items()
+       if all(isinstance(value, str) for value in pair)},
 }
 
 
@@ -205,19 +197,14 @@ class Config:
     def from_dict(cls, data: dict[str, dict[str, Any]]) -> "Config":
         """A Config from `to_dict` output. Fields of PROFILE_VALUES missing from `data`
         take their `corrected` values: configs written before the profiles existed were
-        made by what is now the corrected model (see `LEGACY_MODEL_VERSION`)."""
-        legacy = {
-            dotted.partition(".")[2]: corrected
-            for dotted, (_, corrected) in PROFILE_VALUES.items()
-        }
+        made by what is now the corrected model (model version 1, see
+        `lndp.model.MODEL_VERSION`)."""
+        corrected = profile_overrides("corrected")
         sections = {}
         for name, kind in (("model", ModelConfig), ("task", TaskConfig), ("train", TrainConfig)):
-            known = {f.name for f in dataclasses.fields(kind)}
-            given = dict(data.get(name, {}))
-            for field_name in known - set(given):
-                if f"{name}.{field_name}" in PROFILE_VALUES:
-                    given[field_name] = legacy[field_name]
-            sections[name] = kind(**given)
+            missing = {dotted.partition(".")[2]: value for dotted, value in corrected.items()
+                       if dotted.startswith(f"{name}.")}
+            sections[name] = kind(**(missing | dict(data.get(name, {}))))
         return cls(**sections)
 
     @property

@@ -390,9 +390,11 @@ class LNDP(nnx.Module):
             n = self.config.n_nodes
             degrees = [a.sum(0)[:, None] / (n - 1), a.sum(1)[:, None] / (n - 1)]
             flags = self.types
-        activity = (state.trace if self.config.activity_input == "trace"
-                    else state.activity[:, None])
-        return jnp.concatenate([*degrees, flags, activity, state.node_state], -1)
+        return jnp.concatenate([*degrees, flags, self._activity(state), state.node_state], -1)
+
+    def _activity(self, state: NetworkState) -> jax.Array:
+        """(N, activity_dim): what the node and edge models see of each neuron's activity."""
+        return state.trace if self.config.activity_input == "trace" else state.activity[:, None]
 
     def _edge_features(self, state: NetworkState) -> jax.Array:
         a, n = state.adjacency, self.config.n_nodes
@@ -416,7 +418,7 @@ class LNDP(nnx.Module):
         the order `model.plasticity_order` says (see the module docstring)."""
         c = self.config
         node_state = self._node_update(state)
-        activity = state.trace if c.activity_input == "trace" else state.activity[:, None]
+        activity = self._activity(state)
         a = state.adjacency
         if c.plasticity_order == "reference":
             # lndp.py update_state: edge GRU under the old A; prune from the new e; key
