@@ -125,11 +125,67 @@ def _run_figure(args) -> int:
     return 0
 
 
+def _queue_parser(sub) -> None:
+    p = sub.add_parser(
+        "queue",
+        help="train one worker's share of a plan section's runs (resumable)",
+        description="Train the runs a plan section (results/plan.json) lists, split between "
+        "--workers queues by compute; this process trains worker --worker's share. Finished "
+        "runs are skipped, unfinished ones resume: stop and restart at any time. Run one "
+        "queue per CPU core with one JAX device each, e.g. XLA_FLAGS="
+        "--xla_force_host_platform_device_count=1 taskset -c 0 python -m lndp queue "
+        "--section cpu --worker 0 --workers 2 (tools/run_cpu.sh does this).",
+    )
+    p.add_argument("--plan", default="results/plan.json", help="the plan file")
+    p.add_argument("--section", required=True, help="the plan section, e.g. cpu")
+    p.add_argument("--worker", type=int, default=0, help="this queue's index (from 0)")
+    p.add_argument("--workers", type=int, default=1, help="number of queues")
+    p.add_argument("--commit", action="store_true",
+                   help="commit each finished run's small files as soon as it ends")
+    p.add_argument("--list", action="store_true",
+                   help="only list this worker's runs and their state")
+    p.set_defaults(run=_run_queue)
+
+
+def _run_queue(args) -> int:
+    import json
+    from pathlib import Path
+
+    from lndp.experiments import resolve
+    from lndp.study import queue
+    from lndp.study.runs import is_finished
+
+    path = resolve(args.plan)
+    if not path.is_file():
+        print(f"error: --plan: no such plan file {path}", file=sys.stderr)
+        return 2
+    try:
+        plan = json.loads(path.read_text())
+        if args.list:
+            found = queue.section(plan, args.section)
+            share = queue.split(queue.planned_runs(plan, args.section), found["scale"],
+                                args.workers)[args.worker]
+            for run in share:
+                folder = resolve(found["results_dir"]) / run.name
+                state = ("finished" if is_finished(folder) else
+                         "started" if Path(folder, "config.json").exists() else "to do")
+                print(f"{run.name} ({', '.join(run.claims)}): {state}")
+            return 0
+        for name, done in queue.run_queue(plan, args.section, args.worker, args.workers,
+                                          commit=args.commit):
+            print(f"{name}: {done}", flush=True)
+    except (queue.PlanError, json.JSONDecodeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lndp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _train_parser(sub)
     _figure_parser(sub)
+    _queue_parser(sub)
     from lndp import bench, book
 
     bench.add_parser(sub)

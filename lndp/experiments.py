@@ -32,11 +32,12 @@ from lndp.config import SCALES, Config, preset
 FIGURES = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp", "network_development")
 
 #: seeds per condition when `run_figure(seeds=None)`
-DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "paper": 5}
+DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "cpu": 5, "paper": 5}
 #: where `run_figure(results_dir=None)` keeps the runs of each scale (relative to the
 #: project root). Separate folders, so that a paper-scale run never meets a committed
 #: reduced run of the same figure/task/condition/seed (different configs: an error).
-RESULTS_DIRS = {"smoke": "_build/smoke/results", "reduced": "results", "paper": "results_paper"}
+RESULTS_DIRS = {"smoke": "_build/smoke/results", "reduced": "results", "cpu": "results/cpu",
+                "paper": "results_paper"}
 
 
 def sa_steps(scale: str) -> int:
@@ -100,7 +101,7 @@ def _sp_conditions(scale: str, task: str | None = None) -> dict[str, Condition]:
     """
     if scale == "smoke":
         grid = [(True, 0.5, 0.1)]
-    elif scale == "reduced":
+    elif scale in ("reduced", "cpu"):
         grid = [(True, 0.0, 0.1), (True, 0.5, 0.1), (True, 1.0, 0.1),
                 (False, 0.5, 0.1), (False, 1.0, 0.1)]
         if task in _SMALL_SP_GRID_TASKS:

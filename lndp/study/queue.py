@@ -1,0 +1,171 @@
+"""Resumable run queues: the planned runs of one plan section, split between workers.
+
+A plan section (``results/plan.json`` → ``scales.<section>``) lists per claim the runs it
+is judged on. `planned_runs` expands it into one `PlannedRun` per run folder (a run that
+two claims share is trained once), `split` deals them to workers (one per CPU core) so
+that each gets about the same compute, and `run_queue` trains one worker's share in plan
+order: finished runs are skipped, unfinished ones resume from their checkpoint, so a
+queue can be stopped at any moment and started again, in this session or a later one.
+With ``commit=True`` each finished run's small files (config, log, parameters, summary;
+never the checkpoint) are committed on their own as soon as the run ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from lndp.config import Config
+
+#: a plan entry's budget field → the config field it sets
+BUDGET_FIELDS = {"strategy": "train.strategy", "popsize": "train.popsize",
+                 "generations": "train.generations", "eigen_every": "train.eigen_every",
+                 "n_trials": "task.n_trials", "n_episodes": "task.n_episodes",
+                 "max_steps": "task.max_steps"}
+#: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
+COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
+
+
+class PlanError(ValueError):
+    """A plan section that cannot be run (one line naming the field)."""
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    figure: str
+    task: str
+    condition: str
+    seed: int
+    overrides: tuple[tuple[str, Any], ...]  # the budget, as dotted config overrides
+    claims: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.figure}/{self.task}/{self.condition}/seed{self.seed}"
+
+    def config(self, scale: str) -> Config:
+        """The run's config: the scale's preset, the condition, the planned budget."""
+        from lndp.experiments import figure_config
+
+        return figure_config(self.figure, self.task, self.condition, scale,
+                             self.seed).replace(**dict(self.overrides))
+
+
+def section(plan: Mapping, name: str) -> dict:
+    """A plan section by name, checked to be runnable."""
+    sections = plan.get("scales", {})
+    if name not in sections:
+        raise PlanError(f"section: no plan section {name!r}; sections: {', '.join(sections)}")
+    found = sections[name]
+    for key in ("scale", "results_dir", "claims"):
+        if not found.get(key):
+            raise PlanError(f"scales.{name}.{key}: missing; a runnable section names its "
+                            "scale, results_dir and claims")
+    return found
+
+
+def planned_runs(plan: Mapping, name: str) -> list[PlannedRun]:
+    """Every run of a plan section once, in plan order (claim by claim, then seed by seed
+    across conditions, so that a queue stopped early leaves every condition with seeds)."""
+    found = section(plan, name)
+    runs: dict[str, PlannedRun] = {}
+    for claim, entries in found["claims"].items():
+        for entry in entries:
+            unknown = set(entry.get("budget", {})) - set(BUDGET_FIELDS)
+            if unknown:
+                raise PlanError(f"scales.{name}.claims.{claim}.budget: unknown field(s) "
+                                f"{', '.join(sorted(unknown))}; valid: {', '.join(BUDGET_FIELDS)}")
+            overrides = tuple(sorted((BUDGET_FIELDS[k], v)
+                                     for k, v in entry.get("budget", {}).items()))
+            for seed in entry["seeds"]:
+                for condition in entry["conditions"]:
+                    run = PlannedRun(entry["figure"], entry["task"], condition, int(seed),
+                                     overrides, (claim,))
+                    if run.name in runs:
+                        old = runs[run.name]
+                        if old.overrides != run.overrides:
+                            raise PlanError(f"scales.{name}.claims.{claim}: {run.name} is "
+                                            "planned twice with different budgets")
+                        run = PlannedRun(*[getattr(old, f) for f in
+                                           ("figure", "task", "condition", "seed",
+                                            "overrides")], (*old.claims, claim))
+                    runs[run.name] = run
+    return list(runs.values())
+
+
+def cost(config: Config) -> float:
+    """Relative compute of a run: lifetime steps (environment + spontaneous activity) per
+    generation × population × generations."""
+    steps = config.task.n_trials * config.task.n_episodes * config.task.max_steps
+    steps += config.task.n_trials * config.model.sa_steps
+    return float(steps * config.train.popsize * config.train.generations)
+
+
+def split(runs: list[PlannedRun], scale: str, workers: int) -> list[list[PlannedRun]]:
+    """Deal runs to workers in plan order, each to the worker with the least compute so
+    far (a deterministic greedy balance: every worker computes the same split)."""
+    shares: list[list[PlannedRun]] = [[] for _ in range(workers)]
+    load = [0.0] * workers
+    for run in runs:
+        k = min(range(workers), key=lambda i: (load[i], i))
+        shares[k].append(run)
+        load[k] += cost(run.config(scale))
+    return shares
+
+
+def commit_run(folder: Path, message: str, repo: Path) -> bool:
+    """Commit one run folder's small files alone (other staged changes stay staged);
+    serialised between queues by a lock file. False if git refused (logged, not fatal)."""
+    files = [str(folder / f) for f in COMMITTED_FILES if (folder / f).exists()]
+    with open(repo / ".git" / "lndp-queue.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for attempt in range(5):
+            add = subprocess.run(["git", "add", "--", *files], cwd=repo, capture_output=True)
+            done = add.returncode == 0 and subprocess.run(
+                ["git", "commit", "-q", "-m", message, "--", *files], cwd=repo,
+                capture_output=True).returncode == 0
+            if done:
+                return True
+            time.sleep(2 + 3 * attempt)  # another git command holds the index: retry
+    print(f"queue: could not commit {folder} (commit it by hand)", file=sys.stderr)
+    return False
+
+
+def _uncommitted(folder: Path, repo: Path) -> bool:
+    status = subprocess.run(["git", "status", "--porcelain", "--", str(folder)], cwd=repo,
+                            capture_output=True, text=True)
+    return status.returncode == 0 and bool(status.stdout.strip())
+
+
+def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
+              commit: bool = False, repo: Path | None = None) -> Iterator[tuple[str, str]]:
+    """Train worker `worker` of `workers`'s share of a plan section; yields (run, what
+    was done) as each run ends. Resumable: see the module docstring."""
+    from lndp.experiments import resolve, train_run
+
+    if not 0 <= worker < workers:
+        raise PlanError(f"worker: must be in 0..{workers - 1}, got {worker}")
+    found = section(plan, name)
+    scale, results_dir = found["scale"], resolve(found["results_dir"])
+    runs = planned_runs(plan, name)
+    for run in runs:  # every config is checked before any compute is spent
+        run.config(scale)
+    for run in split(runs, scale, workers)[worker]:
+        folder = results_dir / run.name
+        started = time.time()
+        done = train_run(run.config(scale), folder, results_dir)
+        repository = repo or resolve(".")
+        if commit and _uncommitted(folder, repository):
+            minutes = (time.time() - started) / 60
+            commit_run(folder, f"{name} run {run.name} ({', '.join(run.claims)}): {done} "
+                       f"in {minutes:.0f} min", repository)
+        yield run.name, done
+
+
+__all__ = ["BUDGET_FIELDS", "COMMITTED_FILES", "PlanError", "PlannedRun", "section",
+           "planned_runs", "cost", "split", "commit_run", "run_queue"]
