@@ -163,9 +163,7 @@ def _run_queue(args) -> int:
         plan = json.loads(path.read_text())
         if args.list:
             found = queue.section(plan, args.section)
-            share = queue.split(queue.planned_runs(plan, args.section), found["scale"],
-                                args.workers)[args.worker]
-            for run in share:
+            for run in queue.share(plan, args.section, args.worker, args.workers):
                 folder = resolve(found["results_dir"]) / run.name
                 state = ("finished" if is_finished(folder) else
                          "started" if Path(folder, "config.json").exists() else "to do")
@@ -180,12 +178,43 @@ def _run_queue(args) -> int:
     return 0
 
 
+def _replay_parser(sub) -> None:
+    p = sub.add_parser(
+        "replay",
+        help="check that this code still makes a scale's runs (after a code change)",
+        description="Re-train the first generations of every finished run that another "
+        "version of the code made and compare the logs exactly; the outcome is recorded "
+        "in the results folder's replays.json. Runs that replay identically count as this "
+        "code's (the book shows them); the others do not.",
+    )
+    p.add_argument("--scale", choices=SCALES, default="cpu")
+    p.add_argument("--results-dir", help="run folders (default: the scale's)")
+    p.set_defaults(run=_run_replay)
+
+
+def _run_replay(args) -> int:
+    from lndp.experiments import results_folder
+    from lndp.study.replay import replay_runs
+
+    folder = results_folder(args.scale, args.results_dir)
+    if not folder.is_dir():
+        print(f"error: --results-dir: no such folder {folder}", file=sys.stderr)
+        return 2
+    different = 0
+    for name, identical in replay_runs(folder):
+        if identical is not None:
+            print(f"{name}: {'identical' if identical else 'DIFFERENT'}", flush=True)
+            different += not identical
+    return 1 if different else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lndp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _train_parser(sub)
     _figure_parser(sub)
     _queue_parser(sub)
+    _replay_parser(sub)
     from lndp import bench, book
 
     bench.add_parser(sub)

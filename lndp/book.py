@@ -50,7 +50,7 @@ def add_parser(sub) -> None:
                    help="run folders (default: results for reduced, results_paper for paper, "
                    "_build/smoke/results for smoke); finished runs there are read, not retrained")
     p.add_argument("--figures-dir",
-                   help="where figures are written (default: figures for reduced/paper, "
+                   help="where figures are written (default: figures/<scale>, "
                    "_build/smoke/figures for smoke)")
     p.add_argument("--skip-execute", action="store_true",
                    help="do not run the notebooks; build from the executed copies in "
@@ -173,11 +173,11 @@ def build(source: Path) -> int:
 def _main(args) -> int:
     start = time.perf_counter()
     smoke = args.scale == "smoke"
-    from lndp.experiments import RESULTS_DIRS
+    from lndp.experiments import RESULTS_DIRS, figures_folder
 
     results_dir = Path.cwd() / args.results_dir if args.results_dir else \
         ROOT / RESULTS_DIRS[args.scale]
-    figures_dir = Path(args.figures_dir or ("_build/smoke/figures" if smoke else "figures"))
+    figures_dir = Path(args.figures_dir or figures_folder(args.scale))
     figures_dir = figures_dir if figures_dir.is_absolute() else Path.cwd() / figures_dir
     executed = ROOT / "_build" / "notebooks"
     if not args.skip_execute:

@@ -385,6 +385,8 @@ _TASK_SCALES: dict[tuple[str, str], dict[str, Any]] = {
     ("cartpole", "reduced"): {"train.generations": 150, "task.max_steps": 200},
     ("acrobot", "reduced"): {"train.generations": 150, "task.max_steps": 200},
     ("pendulum", "reduced"): {"train.generations": 150},
+    # cpu: sized from pilot runs (results/PLAN.md); Foraging curves flatten by ~300
+    ("foraging", "cpu"): {"train.generations": 500},
 }
 
 

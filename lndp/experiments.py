@@ -36,8 +36,25 @@ DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "cpu": 5, "paper": 5}
 #: where `run_figure(results_dir=None)` keeps the runs of each scale (relative to the
 #: project root). Separate folders, so that a paper-scale run never meets a committed
 #: reduced run of the same figure/task/condition/seed (different configs: an error).
-RESULTS_DIRS = {"smoke": "_build/smoke/results", "reduced": "results", "cpu": "results/cpu",
+RESULTS_DIRS = {"smoke": "_build/smoke/results", "reduced": "results/reduced", "cpu": "results/cpu",
                 "paper": "results_paper"}
+
+
+#: scales whose committed runs were made by an earlier model and are shown as such
+#: (labelled on every page); at every other scale the book shows only runs this code made
+#: (`lndp.study.runs.made_by_this_code`), the others are left out and listed
+ARCHIVED_SCALES = ("reduced",)
+
+
+def current_only(scale: str) -> bool:
+    """Whether a scale's pages show only runs this code made (see ARCHIVED_SCALES)."""
+    return scale not in ARCHIVED_SCALES
+
+
+def figures_folder(scale: str) -> str:
+    """Where a scale's figures go (relative to the project root): figures/<scale>/, so
+    no scale's figures overwrite another's; smoke figures stay in _build/."""
+    return "_build/smoke/figures" if scale == "smoke" else f"figures/{scale}"
 
 
 def sa_steps(scale: str) -> int:
@@ -203,8 +220,11 @@ def _check(figure: str, scale: str) -> None:
         raise ValueError(f"scale: unknown scale {scale!r}; valid: {', '.join(SCALES)}")
 
 
-def figure_config(figure: str, task: str, condition: str, scale: str, seed: int) -> Config:
-    return preset(task, scale, **conditions(figure, scale, task)[condition],
+def figure_config(figure: str, task: str, condition: str, scale: str, seed: int,
+                  profile: str | None = None) -> Config:
+    """A run's config: the scale's preset (at `profile`, default the scale's), the
+    condition's overrides and the seed."""
+    return preset(task, scale, profile, **conditions(figure, scale, task)[condition],
                   **{"train.seed": seed})
 
 
@@ -234,6 +254,10 @@ def _seed_list(seeds: int | Iterable[int] | None, scale: str) -> list[int]:
     if isinstance(seeds, int):
         return list(range(seeds))
     return [int(s) for s in seeds]
+
+
+#: the status of a run left out because another version of the code made it
+OTHER_CODE = "left out: made by other code (python -m lndp replay checks it)"
 
 
 # -- the driver ------------------------------------------------------------------------
@@ -403,7 +427,8 @@ def run_figure(
                 if train_missing or _has_finished(out, config, results_dir):
                     status = train_run(config, out, results_dir, retrain=retrain)
                     if made_by_this_code(out) is False:
-                        status += " (made by other code: retrain=True to renew)"
+                        status = (OTHER_CODE if current_only(scale) else
+                                  status + " (made by other code: retrain=True to renew)")
                 else:
                     status = "missing"
                 if verbose:
@@ -411,7 +436,7 @@ def run_figure(
                 runs.append({"figure": figure, "task": task, "condition": condition,
                              "label": label(condition), "seed": seed, "path": str(out),
                              "status": status})
-                if status == "missing":
+                if status in ("missing", OTHER_CODE):
                     continue
                 log = pd.DataFrame(read_log(out)).apply(pd.to_numeric, errors="coerce")
                 log.insert(0, "seed", seed)
@@ -426,12 +451,12 @@ def run_figure(
                 log["lifetime_updates"] = config.model.lifetime_updates
                 frames.append(log)
     runs = pd.DataFrame(runs)
-    missing = runs[runs.status == "missing"]
+    missing = runs[runs.status.isin(["missing", OTHER_CODE])]
     if len(missing) and verbose:
         print(f"{len(missing)} of {len(runs)} runs are not in {results_dir} and were left "
               "out (train_missing=False); run `python -m lndp figure --figure "
               f"{figure} --scale {scale}` to train them.", file=sys.stdout)
-    found = runs[runs.status != "missing"].reset_index(drop=True)
+    found = runs[~runs.status.isin(["missing", OTHER_CODE])].reset_index(drop=True)
     results = FigureResults(figure, scale, found,
                             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                             missing=missing.reset_index(drop=True))

@@ -169,3 +169,28 @@ def test_each_scale_keeps_its_runs_in_its_own_folder():
         assert all(path.startswith(str(expected)) for path in results.runs.path), scale
     # a call on part of a figure leaves the figure's evaluation table as it was
     assert (table.read_bytes() if table.exists() else None) == before
+
+
+def test_pages_leave_out_runs_of_other_code_except_at_archived_scales(tmp_path):
+    """The book shows only runs this code made; the archived reduced scale shows its
+    earlier model's runs, labelled."""
+    from lndp.study import evidence, runs
+
+    figure, task = "structural_plasticity", "foraging"
+    for scale in ("smoke", "reduced"):
+        condition = next(iter(ex.conditions(figure, scale, task)))
+        folder = tmp_path / scale / figure / task / condition / "seed0"
+        _fake_run(folder, ex.figure_config(figure, task, condition, scale, 0))
+        (folder / "summary.json").write_text(json.dumps({"generations": 3,
+                                                         "code_hash": "0" * 12}))
+        assert runs.made_by_this_code(folder) is False
+        results = ex.run_figure(figure, scale, seeds=1, results_dir=tmp_path / scale,
+                                verbose=False, train_missing=False, only_tasks=[task],
+                                only_conditions=[condition])
+        if ex.current_only(scale):
+            assert results.training.empty and list(results.missing.status) == [ex.OTHER_CODE]
+        else:
+            assert len(results.training) == 3 and "made by other code" in results.runs.status[0]
+        gathered = evidence.gather(tmp_path / scale, current_only=ex.current_only(scale))
+        assert bool(gathered.conditions) is (scale == "reduced")
+    assert ex.ARCHIVED_SCALES == ("reduced",)

@@ -28,10 +28,47 @@ def test_plan_lists_every_claim_with_runs_and_a_section_for_the_cpu_scale():
     for entries in reduced.values():
         for entry in entries:
             for condition in entry["conditions"]:
-                found = {r.seed for r in list_runs(RESULTS, entry["figure"], entry["task"],
+                found = {r.seed for r in list_runs(RESULTS / "reduced", entry["figure"], entry["task"],
                                                    condition)}
                 assert set(entry["seeds"]) <= found, (entry["task"], condition)
-    assert "cpu" in doc["scales"] and "TO BE PLANNED" in doc["scales"]["cpu"]["status"]
+    assert {"cpu", "cpu-corrected", "cpu-pilot"} <= set(doc["scales"])
     table = plan.planned_runs(RESULTS, "reduced")
     assert {"claim", "figure", "task", "conditions", "seeds", "budget_generations"} <= \
         set(table.columns)
+
+
+def test_confirmatory_runs_are_what_the_book_reads_and_pilot_seeds_are_never_reused():
+    """A registered cpu run's config is its scale's preset (so the pages find it), and no
+    pilot seed judges a claim."""
+    from lndp.experiments import figure_config
+    from lndp.study import queue
+
+    doc = json.loads((RESULTS / plan.PLAN).read_text())
+    pilot_seeds = {r.seed for r in queue.planned_runs(doc, "cpu-pilot")}
+    for name, found in doc["scales"].items():
+        if not found.get("confirmatory"):
+            continue
+        for run in queue.planned_runs(doc, name):
+            assert run.config(found["scale"]) == figure_config(
+                run.figure, run.task, run.condition, found["scale"], run.seed,
+                found.get("profile")), (name, run.name)
+            assert run.seed not in pilot_seeds
+        assert found["results_dir"].startswith("results/") and found["core_hours"]
+
+
+def test_budget_table_gives_each_planned_runs_share_of_the_papers_steps():
+    table = plan.budget_table("reduced")
+    cartpole = table[(table.claim == "1a")].iloc[0]
+    # 64 × 150 generations × 2 lifetimes × 3 episodes × 200 steps of 256 × 10,000 × 1 × 3 × 500
+    assert cartpole.share_of_paper == (64 * 150 * 2 * 200) / (256 * 10_000 * 500)
+    cpu = plan.budget_table("cpu")
+    assert set(cpu.section) == {"cpu-pilot", "cpu", "cpu-corrected"}
+    assert (cpu.share_of_paper < 0.05).all()
+
+
+def test_the_profile_comparison_reads_not_run_yet_without_runs(tmp_path):
+    from lndp.study import compare
+
+    table = compare.profile_comparison(tmp_path / "a", tmp_path / "b")
+    assert list(table.claim) == ["1b", "3b"]
+    assert set(table["reference verdict"]) == set(table["corrected verdict"]) == {"not run yet"}

@@ -4,19 +4,22 @@
 # machine) and start it again; finished runs are skipped, unfinished ones resume from
 # their checkpoint.
 #
-#   tools/run_cpu.sh             # the cpu section (results/plan.json)
-#   tools/run_cpu.sh cpu-pilot   # the pilot runs that sized it
-#   logs: _build/queue-<section>-<worker>.log
+#   tools/run_cpu.sh                    # the cpu section (results/plan.json)
+#   tools/run_cpu.sh cpu-pilot          # the pilot runs that sized it
+#   tools/run_cpu.sh cpu cpu-corrected  # several sections, one after the other per core
+#   logs: _build/queue-<worker>.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
-section="${1:-cpu}"
+sections=("${@:-cpu}")
 workers=$(( $(nproc) < 2 ? 1 : 2 ))
 export XLA_FLAGS="--xla_force_host_platform_device_count=1"
 mkdir -p _build
 pids=()
 for worker in $(seq 0 $((workers - 1))); do
-  taskset -c "$worker" python -m lndp queue --section "$section" --worker "$worker" \
-    --workers "$workers" --commit > "_build/queue-$section-$worker.log" 2>&1 &
+  (for section in "${sections[@]}"; do
+     taskset -c "$worker" python -m lndp queue --section "$section" --worker "$worker" \
+       --workers "$workers" --commit
+   done) >> "_build/queue-$worker.log" 2>&1 &
   pids+=($!)
 done
 wait "${pids[@]}"

@@ -184,17 +184,19 @@ def lifetime_statistics(traces: pd.DataFrame, top_fraction: float = TOP_FRACTION
 def development_statistics(results_dir: str | Path, condition: str = "sp_mu0.5_sigma0.1",
                            lifetimes: int = LIFETIMES_PER_SEED,
                            tasks: Iterable[str] = ("cartpole", "foraging", "acrobot",
-                                                   "pendulum")) -> pd.DataFrame:
+                                                   "pendulum"),
+                           current_only: bool = False) -> pd.DataFrame:
     """Per task, seed and recorded lifetime of the structural-plasticity runs of
     `condition`: `lifetime_statistics` of the evolved and the untrained parameters
-    (recording lifetimes not cached yet: one compile per task)."""
+    (recording lifetimes not cached yet: one compile per task); only the runs this
+    code made with `current_only`."""
     from lndp.rollout import Agent
 
     frames = []
     for task in tasks:
         agent = None
         for seed, run in runs.finished_seeds(results_dir, "structural_plasticity", task,
-                                             condition).items():
+                                             condition, current_only).items():
             keys = recording_keys(seed, lifetimes)
             cached = run / CACHE
             if agent is None and (not cached.exists() or

@@ -87,14 +87,16 @@ def _condition(seeds: dict[int, Path]) -> ConditionEvidence:
     return ev
 
 
-def gather(results_dir: str | Path, development: pd.DataFrame | None = None) -> Evidence:
-    """Everything the claims read, from the finished runs under results_dir.
+def gather(results_dir: str | Path, development: pd.DataFrame | None = None,
+           current_only: bool = False) -> Evidence:
+    """Everything the claims read, from the finished runs under results_dir (only those
+    this code made, with `current_only`).
 
     development: `lndp.study.development.development_statistics(results_dir)` (pass it
     in: computing it may record lifetimes, which compiles the model once per task)."""
     evidence = Evidence(development=pd.DataFrame() if development is None else development)
     grouped: dict[tuple[str, str, str], dict[int, Path]] = {}
-    for run in runs.list_runs(results_dir):
+    for run in runs.list_runs(results_dir, current_only=current_only):
         grouped.setdefault((run.figure, run.task, run.condition), {})[run.seed] = run.path
     for key, seeds in grouped.items():
         evidence.conditions[key] = _condition(seeds)

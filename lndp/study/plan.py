@@ -18,6 +18,14 @@ RULE_FILES = ("study/claims.py", "study/stats.py")
 PLAN, CHANGES = "plan.json", "RULE_CHANGES.md"
 
 
+def plan_folder() -> Path:
+    """Where the plan and the changelog live: the project's results/ folder (every
+    scale's runs sit below it, each in its own folder)."""
+    from lndp.experiments import project_root
+
+    return project_root() / "results"
+
+
 def rules_hash() -> str:
     """sha256 (first 16 hex digits) over the rule files, each as name, NUL, bytes."""
     root = Path(__file__).resolve().parents[1]
@@ -27,29 +35,29 @@ def rules_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def load_plan(results_dir: str | Path) -> dict:
+def load_plan(results_dir: str | Path | None = None) -> dict:
     """The plan committed with the runs ({} if there is none)."""
-    path = Path(results_dir) / PLAN
+    path = Path(results_dir or plan_folder()) / PLAN
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def rules_check(results_dir: str | Path) -> dict:
+def rules_check(results_dir: str | Path | None = None) -> dict:
     """{planned, in_force, match}: whether the rules in force are the registered ones."""
     planned = load_plan(results_dir).get("rules", {}).get("sha256")
     in_force = rules_hash()
     return {"planned": planned, "in_force": in_force, "match": planned == in_force}
 
 
-def rule_changes(results_dir: str | Path, demote: int = 0) -> str:
+def rule_changes(results_dir: str | Path | None = None, demote: int = 0) -> str:
     """The changelog's text (markdown), '' if there is none; `demote` adds that many
     levels to every heading (to sit inside another page)."""
-    path = Path(results_dir) / CHANGES
+    path = Path(results_dir or plan_folder()) / CHANGES
     text = path.read_text() if path.exists() else ""
     return "\n".join("#" * demote + line if line.startswith("#") else line
                      for line in text.splitlines())
 
 
-def planned_runs(results_dir: str | Path, scale: str = "reduced"):
+def planned_runs(results_dir: str | Path | None = None, scale: str = "reduced"):
     """One row per claim × figure × task of a scale's plan: conditions, seeds, budget."""
     import pandas as pd
 
@@ -60,5 +68,51 @@ def planned_runs(results_dir: str | Path, scale: str = "reduced"):
     return pd.DataFrame(rows)
 
 
-__all__ = ["RULE_FILES", "rules_hash", "load_plan", "rules_check", "rule_changes",
+def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, dict]:
+    """The plan sections whose runs are of `scale` (a section without a `scale` field is
+    the scale of its own name), pilots included."""
+    sections = load_plan(results_dir).get("scales", {})
+    return {name: s for name, s in sections.items() if s.get("scale", name) == scale}
+
+
+def budget_table(scale: str, results_dir: str | Path | None = None):
+    """One row per plan section × claim × task of a scale: the planned budget, and the
+    share of the paper's environment steps it spends per run (population × generations ×
+    lifetimes × episodes × steps, against the `paper` preset of the same task)."""
+    import pandas as pd
+
+    from lndp.config import preset
+    from lndp.envs import make_task
+
+    def steps(config) -> float:
+        length = make_task(config.task).params.max_steps_in_episode
+        return (config.train.popsize * config.train.generations * config.task.n_trials
+                * config.task.n_episodes * float(length))
+
+    rows = []
+    for name, found in sections_of(scale, results_dir).items():
+        for claim, entries in found.get("claims", {}).items():
+            for entry in entries:
+                budget = entry.get("budget", {})
+                config = preset(entry["task"], "paper").replace(**{
+                    field: budget[key] for key, field in _BUDGET_FIELDS.items()
+                    if key in budget})
+                rows.append({"section": name, "claim": claim, "task": entry["task"],
+                             "seeds": len(entry["seeds"]),
+                             "conditions": len(entry["conditions"]),
+                             **{k: budget.get(k) for k in ("strategy", "popsize",
+                                                            "generations", "n_trials")},
+                             "share_of_paper": steps(config) / steps(
+                                 preset(entry["task"], "paper"))})
+    return pd.DataFrame(rows)
+
+
+#: plan budget fields → config fields (the queue reads the same table)
+_BUDGET_FIELDS = {"strategy": "train.strategy", "popsize": "train.popsize",
+                  "generations": "train.generations", "eigen_every": "train.eigen_every",
+                  "n_trials": "task.n_trials", "n_episodes": "task.n_episodes",
+                  "max_steps": "task.max_steps"}
+
+
+__all__ = ["RULE_FILES", "plan_folder", "sections_of", "budget_table", "rules_hash", "load_plan", "rules_check", "rule_changes",
            "planned_runs"]

@@ -12,7 +12,10 @@ never the checkpoint) are committed on their own as soon as the run ends.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import fcntl
+import json
 import subprocess
 import sys
 import time
@@ -22,11 +25,7 @@ from typing import Any, Iterator, Mapping
 
 from lndp.config import Config
 
-#: a plan entry's budget field → the config field it sets
-BUDGET_FIELDS = {"strategy": "train.strategy", "popsize": "train.popsize",
-                 "generations": "train.generations", "eigen_every": "train.eigen_every",
-                 "n_trials": "task.n_trials", "n_episodes": "task.n_episodes",
-                 "max_steps": "task.max_steps"}
+from lndp.study.plan import _BUDGET_FIELDS as BUDGET_FIELDS  # budget field → config field
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
 
@@ -43,6 +42,7 @@ class PlannedRun:
     seed: int
     overrides: tuple[tuple[str, Any], ...]  # the budget, as dotted config overrides
     claims: tuple[str, ...]
+    profile: str | None = None  # the section's profile (None: the scale's)
 
     @property
     def name(self) -> str:
@@ -52,8 +52,8 @@ class PlannedRun:
         """The run's config: the scale's preset, the condition, the planned budget."""
         from lndp.experiments import figure_config
 
-        return figure_config(self.figure, self.task, self.condition, scale,
-                             self.seed).replace(**dict(self.overrides))
+        return figure_config(self.figure, self.task, self.condition, scale, self.seed,
+                             self.profile).replace(**dict(self.overrides))
 
 
 def section(plan: Mapping, name: str) -> dict:
@@ -85,36 +85,54 @@ def planned_runs(plan: Mapping, name: str) -> list[PlannedRun]:
             for seed in entry["seeds"]:
                 for condition in entry["conditions"]:
                     run = PlannedRun(entry["figure"], entry["task"], condition, int(seed),
-                                     overrides, (claim,))
+                                     overrides, (claim,), found.get("profile"))
                     if run.name in runs:
                         old = runs[run.name]
                         if old.overrides != run.overrides:
                             raise PlanError(f"scales.{name}.claims.{claim}: {run.name} is "
                                             "planned twice with different budgets")
-                        run = PlannedRun(*[getattr(old, f) for f in
-                                           ("figure", "task", "condition", "seed",
-                                            "overrides")], (*old.claims, claim))
+                        run = dataclasses.replace(old, claims=(*old.claims, claim))
                     runs[run.name] = run
     return list(runs.values())
 
 
+#: per-step cost of structural plasticity (synaptogenesis and pruning MLPs over every
+#: pair of neurons) relative to a step without it: measured on the Foraging pilots
+#: (0.70 s vs 0.45 s per generation on one core)
+SP_COST = 1.6
+
+
 def cost(config: Config) -> float:
     """Relative compute of a run: lifetime steps (environment + spontaneous activity) per
-    generation × population × generations."""
-    steps = config.task.n_trials * config.task.n_episodes * config.task.max_steps
+    generation × population × generations, × SP_COST with structural plasticity."""
+    from lndp.envs import make_task
+
+    length = int(make_task(config.task).params.max_steps_in_episode)
+    steps = config.task.n_trials * config.task.n_episodes * length
     steps += config.task.n_trials * config.model.sa_steps
-    return float(steps * config.train.popsize * config.train.generations)
+    plastic = SP_COST if config.model.structural_plasticity else 1.0
+    return float(steps * config.train.popsize * config.train.generations * plastic)
 
 
 def split(runs: list[PlannedRun], scale: str, workers: int) -> list[list[PlannedRun]]:
     """Deal runs to workers in plan order, each to the worker with the least compute so
-    far (a deterministic greedy balance: every worker computes the same split)."""
+    far (a deterministic greedy balance: every worker computes the same split). A run
+    with exactly the config of an earlier one (e.g. the development figure's LNDP, which
+    is the structural-plasticity figure's default SP run) goes to that run's worker at no
+    cost: it is copied once its twin has finished, never trained twice."""
     shares: list[list[PlannedRun]] = [[] for _ in range(workers)]
     load = [0.0] * workers
+    owner: dict[str, int] = {}
     for run in runs:
+        config = run.config(scale)
+        key = json.dumps(config.to_dict(), sort_keys=True)
+        if key in owner:
+            shares[owner[key]].append(run)
+            continue
         k = min(range(workers), key=lambda i: (load[i], i))
         shares[k].append(run)
-        load[k] += cost(run.config(scale))
+        load[k] += cost(config)
+        owner[key] = k
     return shares
 
 
@@ -136,10 +154,32 @@ def commit_run(folder: Path, message: str, repo: Path) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _claimed(folder: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on a run for as long as this queue trains it (False if
+    another process holds it); the lock dies with the process, so a killed queue never
+    leaves a run locked."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
 def _uncommitted(folder: Path, repo: Path) -> bool:
     status = subprocess.run(["git", "status", "--porcelain", "--", str(folder)], cwd=repo,
                             capture_output=True, text=True)
     return status.returncode == 0 and bool(status.stdout.strip())
+
+
+def share(plan: Mapping, name: str, worker: int, workers: int) -> list[PlannedRun]:
+    """Worker `worker` of `workers`'s runs of a plan section."""
+    if workers < 1 or not 0 <= worker < workers:
+        raise PlanError(f"worker: must be in 0..{workers - 1} (workers ≥ 1), got {worker}")
+    return split(planned_runs(plan, name), section(plan, name)["scale"], workers)[worker]
 
 
 def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
@@ -148,17 +188,21 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
     was done) as each run ends. Resumable: see the module docstring."""
     from lndp.experiments import resolve, train_run
 
-    if not 0 <= worker < workers:
-        raise PlanError(f"worker: must be in 0..{workers - 1}, got {worker}")
     found = section(plan, name)
     scale, results_dir = found["scale"], resolve(found["results_dir"])
-    runs = planned_runs(plan, name)
-    for run in runs:  # every config is checked before any compute is spent
-        run.config(scale)
-    for run in split(runs, scale, workers)[worker]:
+    for run in planned_runs(plan, name):  # every config is checked before any compute
+        try:
+            run.config(scale)
+        except (KeyError, ValueError) as error:  # ConfigError is a ValueError
+            raise PlanError(f"scales.{name}: {run.name}: {error}") from None
+    for run in share(plan, name, worker, workers):
         folder = results_dir / run.name
         started = time.time()
-        done = train_run(run.config(scale), folder, results_dir)
+        with _claimed(folder) as mine:
+            if not mine:  # another queue (an older split of the plan) is training it
+                yield run.name, "skipped: another queue holds it"
+                continue
+            done = train_run(run.config(scale), folder, results_dir)
         repository = repo or resolve(".")
         if commit and _uncommitted(folder, repository):
             minutes = (time.time() - started) / 60
@@ -167,5 +211,5 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
         yield run.name, done
 
 
-__all__ = ["BUDGET_FIELDS", "COMMITTED_FILES", "PlanError", "PlannedRun", "section",
-           "planned_runs", "cost", "split", "commit_run", "run_queue"]
+__all__ = ["BUDGET_FIELDS", "SP_COST", "COMMITTED_FILES", "PlanError", "PlannedRun", "section",
+           "planned_runs", "cost", "split", "share", "commit_run", "run_queue"]

@@ -36,23 +36,28 @@ def run_dir(results_dir: str | Path, figure: str, task: str, condition: str,
 
 
 def list_runs(results_dir: str | Path, figure: str = "*", task: str = "*",
-              condition: str = "*", finished: bool = True) -> list[RunId]:
+              condition: str = "*", finished: bool = True,
+              current_only: bool = False) -> list[RunId]:
     """The runs under results_dir matching the given parts (default: any), sorted by
-    figure, task, condition and seed; only finished runs unless `finished=False`."""
+    figure, task, condition and seed; only finished runs unless `finished=False`; only
+    runs this code made (`made_by_this_code`) with `current_only`."""
     found = []
     for path in Path(results_dir).glob(f"{figure}/{task}/{condition}/seed*"):
         seed = path.name.removeprefix("seed")
         if not (path.is_dir() and seed.isdigit()) or (finished and not is_finished(path)):
+            continue
+        if current_only and not made_by_this_code(path):
             continue
         found.append(RunId(path.parents[2].name, path.parents[1].name, path.parent.name,
                            int(seed), path))
     return sorted(found, key=lambda r: (r.figure, r.task, r.condition, r.seed))
 
 
-def finished_seeds(results_dir: str | Path, figure: str, task: str,
-                   condition: str) -> dict[int, Path]:
-    """Seed → folder of the finished runs of one condition."""
-    return {r.seed: r.path for r in list_runs(results_dir, figure, task, condition)}
+def finished_seeds(results_dir: str | Path, figure: str, task: str, condition: str,
+                   current_only: bool = False) -> dict[int, Path]:
+    """Seed → folder of the finished runs of one condition (`list_runs`)."""
+    return {r.seed: r.path for r in list_runs(results_dir, figure, task, condition,
+                                              current_only=current_only)}
 
 
 def is_finished(run: str | Path) -> bool:
@@ -109,8 +114,7 @@ BEHAVIOUR_MODULES = ("config.py", "graph.py", "model.py", "rollout.py", "strateg
                      "train.py", "envs/__init__.py", "envs/foraging.py")
 
 
-def code_hash() -> str:
-    """A short hash of the source of the modules a run's numbers depend on."""
+def _hash_sources() -> str:
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for name in BEHAVIOUR_MODULES:
@@ -118,10 +122,41 @@ def code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+#: read once, when this module is imported with the rest of the package: a long run
+#: records the code it runs, even if the files are edited while it trains
+_LOADED = _hash_sources()
+
+
+def code_hash() -> str:
+    """A short hash of the source of the modules a run's numbers depend on, as they were
+    when this process imported lndp."""
+    return _LOADED
+
+
+#: per results folder: which runs this code was shown to replay exactly (lndp.study.replay)
+REPLAYS = "replays.json"
+
+
+def replayed(run: str | Path, code: str | None = None) -> bool:
+    """Whether the code with hash `code` (default: this code) reproduced the run's first
+    generations exactly, as recorded in its results folder's replays.json."""
+    run = Path(run)
+    path = run.parents[3] / REPLAYS
+    if not path.exists():
+        return False
+    name = "/".join(run.parts[-4:])
+    entry = json.loads(path.read_text()).get(code or code_hash(), {}).get(name, {})
+    return bool(entry.get("identical"))
+
+
 def made_by_this_code(run: str | Path) -> bool | None:
-    """Whether a finished run's recorded code hash is this code's (None: not recorded)."""
+    """Whether a finished run is this code's: its recorded code hash is this code's, or
+    this code replayed its first generations exactly (`replayed`). None: no hash was
+    recorded (runs from before hashes were kept)."""
     recorded = read_summary(run).get("code_hash")
-    return None if recorded is None else recorded == code_hash()
+    if recorded is None:
+        return None
+    return recorded == code_hash() or replayed(run)
 
 
 def model_version(run: str | Path) -> int:
@@ -151,4 +186,4 @@ def finished_runs(results_dir: str | Path):
 __all__ = ["RunId", "run_dir", "list_runs", "finished_seeds", "is_finished", "read_summary",
            "model_version",
            "read_log", "log_mean", "load_config", "load_params", "read_evaluation",
-           "BEHAVIOUR_MODULES", "code_hash", "made_by_this_code", "finished_runs"]
+           "BEHAVIOUR_MODULES", "code_hash", "REPLAYS", "replayed", "made_by_this_code", "finished_runs"]

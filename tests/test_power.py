@@ -1,0 +1,51 @@
+"""Power by simulation of the rules' own tests, and the flattening diagnostic."""
+
+import numpy as np
+import pytest
+
+from lndp.study import power
+
+
+def test_welch_power_is_its_size_under_no_effect_and_grows_with_seeds_and_effect():
+    # no effect: "a beats b" only by chance, one tail of a two-sided 5 % test
+    assert power.welch_power(0.0, 1.0, 1.0, 5) == pytest.approx(0.025, abs=0.006)
+    powers = [power.welch_power(1.5, 1.0, 1.0, n) for n in (3, 5, 10)]
+    assert powers == sorted(powers) and powers[-1] > 0.85
+    assert power.welch_power(10.0, 1.0, 1.0, 5) > 0.99
+    # the wrong direction never counts as a win
+    assert power.welch_power(-3.0, 1.0, 1.0, 5) < 0.001
+
+
+def test_tost_power_needs_equivalence_within_the_margin():
+    assert power.tost_power(0.0, 1.0, 1.0, margin=3.0, n=10) > 0.9
+    assert power.tost_power(3.0, 1.0, 1.0, margin=3.0, n=10) <= 0.055  # on the margin: α
+    assert power.tost_power(0.0, 1.0, 1.0, margin=0.5, n=3) < 0.05
+
+
+def test_seed_counts_and_the_every_seed_rule():
+    assert power.every_seed_power(0.9, 0.0, 5) == pytest.approx(0.9 ** 5)
+    assert power.every_seed_power(1.0, 0.1, 3) == pytest.approx(0.9 ** 3)
+    assert power.seeds_for(lambda n: n / 10) == 8
+    assert power.seeds_for(lambda n: 0.1) is None
+    d = 2.0  # Cohen's d = 2 needs about 6 seeds per group for 80 % with Welch
+    n = power.seeds_for(lambda n: power.welch_power(d, 1.0, 1.0, n), n_min=2)
+    assert 5 <= n <= 7
+
+
+def _log(folder, values):
+    folder.mkdir(parents=True)
+    rows = "\n".join(f"{g + 1},{v}" for g, v in enumerate(values))
+    (folder / "log.csv").write_text("generation,fitness_mean\n" + rows + "\n")
+    return folder
+
+
+def test_flatness_tells_a_plateau_from_a_rising_curve(tmp_path):
+    rng = np.random.default_rng(0)
+    flat = [_log(tmp_path / f"flat{k}", 50 + rng.normal(0, 2, 400)) for k in range(5)]
+    rising = [_log(tmp_path / f"rise{k}", np.linspace(0, 100, 400) + rng.normal(0, 2, 400))
+              for k in range(5)]
+    plateau = power.flatness(flat, span=100.0)
+    assert plateau.flattened and abs(plateau.gain) < 2
+    climb = power.flatness(rising, span=100.0)
+    assert not climb.flattened and climb.gain == pytest.approx(25, abs=2)
+    assert not power.flatness(flat[:1], span=100.0).flattened  # one seed decides nothing

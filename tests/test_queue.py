@@ -1,0 +1,136 @@
+"""Run queues: a plan section expanded once per run, dealt to workers by compute,
+trained resumably, each finished run committed on its own."""
+
+import json
+import subprocess
+
+import pytest
+
+from lndp.study import queue
+
+BUDGET = {"generations": 2, "popsize": 4}
+
+
+def _plan(results_dir, seeds=(0, 1)):
+    entry = {"figure": "structural_plasticity", "task": "foraging",
+             "conditions": ["sp_mu0.5_sigma0.1"], "seeds": list(seeds), "budget": BUDGET}
+    return {"scales": {"try": {"scale": "smoke", "results_dir": str(results_dir),
+                               "claims": {"1b": [entry], "4a": [entry]}}}}
+
+
+def test_a_run_two_claims_share_is_planned_once_with_its_budget(tmp_path):
+    runs = queue.planned_runs(_plan(tmp_path), "try")
+    assert [r.name for r in runs] == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
+                                      "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1"]
+    assert runs[0].claims == ("1b", "4a")
+    config = runs[1].config("smoke")
+    assert (config.train.generations, config.train.popsize, config.train.seed) == (2, 4, 1)
+
+
+def test_bad_sections_are_one_line_errors_naming_the_field(tmp_path):
+    plan = _plan(tmp_path)
+    with pytest.raises(queue.PlanError, match="no plan section 'cpu'"):
+        queue.planned_runs(plan, "cpu")
+    plan["scales"]["try"]["claims"]["1b"][0]["budget"] = {"generation": 3}
+    with pytest.raises(queue.PlanError, match=r"claims\.1b\.budget: unknown field\(s\) generation"):
+        queue.planned_runs(plan, "try")
+    plan = _plan(tmp_path)
+    plan["scales"]["try"]["claims"]["4a"] = [dict(plan["scales"]["try"]["claims"]["1b"][0],
+                                                  budget={"generations": 5})]
+    with pytest.raises(queue.PlanError, match="planned twice with different budgets"):
+        queue.planned_runs(plan, "try")
+    del plan["scales"]["try"]["results_dir"]
+    with pytest.raises(queue.PlanError, match="scales.try.results_dir: missing"):
+        queue.section(plan, "try")
+
+
+def test_split_balances_compute_and_every_worker_computes_the_same_split(tmp_path):
+    runs = queue.planned_runs(_plan(tmp_path, seeds=range(5)), "try")
+    shares = queue.split(runs, "smoke", 2)
+    assert sorted(r.name for s in shares for r in s) == sorted(r.name for r in runs)
+    assert [len(s) for s in shares] == [3, 2]  # equal costs: dealt in turn
+    assert shares == queue.split(runs, "smoke", 2)
+    with_sa = runs[0].config("smoke").replace(**{"model.sa_steps": 100})
+    assert queue.cost(with_sa) > queue.cost(runs[0].config("smoke"))
+
+
+def test_queues_train_their_share_resume_and_commit_each_run_alone(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True,
+                                    text=True).stdout
+    git("init", "-q")
+    git("config", "user.email", "t@t"), git("config", "user.name", "t")
+    (repo / ".gitignore").write_text("checkpoint.pkl\n")
+    (repo / "other.txt").write_text("staged, not part of any run\n")
+    git("add", ".gitignore"), git("commit", "-qm", "start"), git("add", "other.txt")
+    plan = _plan(repo / "results")
+    done = [list(queue.run_queue(plan, "try", worker, 2, commit=True, repo=repo))
+            for worker in (0, 1)]
+    assert [d[0][1] for d in done] == ["trained", "trained"]
+    assert [len(d) for d in done] == [1, 1]
+    log = git("log", "--format=%s").splitlines()
+    assert len(log) == 3 and all("try run structural_plasticity" in m for m in log[:2])
+    committed = git("show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(p.rsplit("/", 1)[1] for p in committed) == \
+        ["config.json", "log.csv", "params.npz", "summary.json"]  # never the checkpoint
+    assert "other.txt" in git("diff", "--cached", "--name-only")  # left staged
+    again = list(queue.run_queue(plan, "try", 0, 2, commit=True, repo=repo))
+    assert again == [(done[0][0][0], "finished (read)")]
+    assert len(git("log", "--format=%s").splitlines()) == 3  # nothing new to commit
+
+
+def test_the_queue_command_lists_a_workers_share_and_rejects_a_missing_plan(tmp_path, capsys):
+    from lndp.__main__ import main
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_plan(tmp_path / "results")))
+    assert main(["queue", "--plan", str(path), "--section", "try", "--worker", "1",
+                 "--workers", "2", "--list"]) == 0
+    assert capsys.readouterr().out.strip() == \
+        "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1 (1b, 4a): to do"
+    assert main(["queue", "--plan", str(tmp_path / "none.json"), "--section", "try"]) == 2
+    assert "no such plan file" in capsys.readouterr().err
+    assert main(["queue", "--plan", str(path), "--section", "cpu", "--list"]) == 2
+    assert "no plan section 'cpu'" in capsys.readouterr().err
+
+
+def test_an_unknown_condition_stops_the_queue_before_any_compute(tmp_path):
+    plan = _plan(tmp_path)
+    plan["scales"]["try"]["claims"]["1b"][0]["conditions"] = ["sp_mu0.7_sigma0.1"]
+    with pytest.raises(queue.PlanError, match="sp_mu0.7_sigma0.1"):
+        next(queue.run_queue(plan, "try"))
+    assert not (tmp_path / "structural_plasticity").exists()
+
+
+def test_a_section_profile_reaches_every_run(tmp_path):
+    plan = _plan(tmp_path)
+    plan["scales"]["try"]["profile"] = "corrected"
+    config = queue.planned_runs(plan, "try")[0].config("smoke")
+    assert config.profile == "corrected" and config.train.generations == 2
+    with pytest.raises(queue.PlanError, match=r"worker: must be in 0\.\.1"):
+        queue.share(plan, "try", 2, 2)
+
+
+def test_a_twin_run_goes_to_its_twins_worker_and_is_copied_not_trained(tmp_path):
+    plan = _plan(tmp_path)
+    twin = {"figure": "network_development", "task": "foraging", "conditions": ["lndp"],
+            "seeds": [1], "budget": BUDGET}  # smoke: the same config as the SP run
+    plan["scales"]["try"]["claims"]["4b"] = [twin]
+    shares = queue.split(queue.planned_runs(plan, "try"), "smoke", 2)
+    assert [r.name for r in shares[1]] == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1",
+                                           "network_development/foraging/lndp/seed1"]
+
+
+def test_a_run_another_queue_is_training_is_skipped(tmp_path):
+    import fcntl
+
+    plan = _plan(tmp_path, seeds=[0])
+    folder = tmp_path / "structural_plasticity" / "foraging" / "sp_mu0.5_sigma0.1"
+    folder.mkdir(parents=True)
+    with open(folder / ".seed0.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another process would (flock is per open file)
+        assert list(queue.run_queue(plan, "try")) == [
+            ("structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
+             "skipped: another queue holds it")]
+    assert not (folder / "seed0").exists()
