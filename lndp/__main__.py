@@ -42,13 +42,14 @@ def _train_parser(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--task", choices=TASKS, default="foraging", help="the task (default foraging)")
-    p.add_argument("--preset", choices=SCALES, default="reduced",
-                   help="scale: smoke = seconds, reduced = <~1 h on 2 CPU cores, "
-                   "paper = the paper's settings for a GPU (default reduced)")
+    p.add_argument("--preset", choices=SCALES, default="cpu",
+                   help="scale: smoke = seconds, cpu = sized for a 2-core CPU (reference "
+                   "model), paper = the paper's settings for a GPU, reduced = the archived "
+                   "earlier model's (default cpu)")
     p.add_argument("--profile", choices=PROFILES,
                    help="reference = the authors' computation, quirks included; corrected = "
                    "this project's fixes (see the book's model page); default: the "
-                   "preset's (reference, except the legacy reduced scale)")
+                   "preset's (reference, except the archived reduced scale)")
     p.add_argument("--seed", type=int, default=0, help="seed for everything (default 0)")
     p.add_argument("--out", required=True, help="run folder to create or resume")
     p.add_argument("--strategy", help="evosax algorithm name, e.g. CMA_ES, Sep_CMA_ES, SNES")
@@ -103,12 +104,12 @@ def _figure_parser(sub) -> None:
         "unfinished ones (safe to interrupt and re-run).",
     )
     p.add_argument("--figure", choices=FIGURES, required=True)
-    p.add_argument("--scale", choices=SCALES, default="reduced")
+    p.add_argument("--scale", choices=SCALES, default="cpu")
     p.add_argument("--tasks", nargs="+", choices=TASKS, help="only these of the figure's tasks")
     p.add_argument("--conditions", nargs="+", metavar="CONDITION",
                    help="only these of the figure's conditions (e.g. sp_mu1_sigma0.1)")
     p.add_argument("--seeds", type=int, help="seeds per condition (default: the scale's)")
-    p.add_argument("--results-dir", help="run folders (default: results/ at reduced, "
+    p.add_argument("--results-dir", help="run folders (default: the scale's, results/<scale>/; "
                    "results_paper/ at paper, _build/smoke/results/ at smoke)")
     p.set_defaults(run=_run_figure)
 

@@ -49,3 +49,26 @@ def test_flatness_tells_a_plateau_from_a_rising_curve(tmp_path):
     climb = power.flatness(rising, span=100.0)
     assert not climb.flattened and climb.gain == pytest.approx(25, abs=2)
     assert not power.flatness(flat[:1], span=100.0).flattened  # one seed decides nothing
+
+
+def test_an_inconclusive_claim_says_how_many_seeds_would_decide_it():
+    from lndp.study import claims
+    from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
+
+    fig, task = claims.SP_FIGURE, "foraging"
+    ev = Evidence(tasks={(fig, task): TaskFacts(0.0, "floor")})
+    ev.conditions[(fig, task, "sp_mu0.5_sigma0.1")] = ConditionEvidence(
+        final={0: 100.0, 1: 104.0, 2: 96.0}, final_max={0: 150.0, 1: 160.0}, best={0: 200.0})
+    ev.conditions[(fig, task, "nosp_mu0.5_sigma0.1")] = ConditionEvidence(
+        final={0: 95.0, 1: 99.0, 2: 91.0}, final_max={0: 150.0, 1: 155.0}, best={0: 150.0})
+    verdict = claims.sp_beats(ev, "1b", task)
+    assert verdict.verdict == claims.INCONCLUSIVE
+    row = power.decisive_seeds(ev, [verdict]).iloc[0]
+    n_range, n_observed = [int(part.split(" seeds")[0].split()[-1])
+                           for part in row.needed.split("; ")]
+    assert n_range == 3  # a 20-point difference at s.d. 4 shows with the seeds there are
+    assert n_range < n_observed <= 15  # the observed 5 points need more
+    decided = claims.Verdict("1b", task, "", claims.REPRODUCED, "")
+    level = claims.Verdict("2a", "cartpole", "", claims.INCONCLUSIVE, "")
+    table = power.decisive_seeds(ev, [decided, level])
+    assert list(table.claim) == ["2a"] and table.needed[0].startswith("more generations")

@@ -102,7 +102,7 @@ def flatness(run_folders: Iterable, span: float, tail: float = FLAT_TAIL,
     return Flatness(mean, mean - half, mean + half, threshold, bool(mean + half < threshold))
 
 
-def pilot_summary(results_dir) -> "pd.DataFrame":
+def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
     """Per figure × task × condition of the finished runs under results_dir: seeds, the
     start and final mean fitness (first and last 10 generations; mean and s.d. over
     seeds), the task's floor, and the curves' flatness over the learnable range
@@ -111,14 +111,14 @@ def pilot_summary(results_dir) -> "pd.DataFrame":
 
     from lndp.study.evidence import gather
 
-    ev = gather(results_dir)
+    ev = gather(results_dir, current_only=current_only)
     rows = []
     for (figure, task, condition), c in sorted(ev.conditions.items()):
         final = np.array(list(c.final.values()))
         facts = ev.tasks[(figure, task)]
         span = max(max(c.best.values(), default=facts.floor) - facts.floor, 1e-9)
-        flat = flatness(runs.finished_seeds(results_dir, figure, task, condition).values(),
-                        span)
+        flat = flatness(runs.finished_seeds(results_dir, figure, task, condition,
+                                            current_only).values(), span)
         rows.append({"figure": figure, "task": task, "condition": condition,
                      "seeds": len(final), "start": np.mean(list(c.start.values())),
                      "final": final.mean(), "final_sd": final.std(ddof=1) if len(final) > 1
@@ -128,5 +128,73 @@ def pilot_summary(results_dir) -> "pd.DataFrame":
     return pd.DataFrame(rows)
 
 
+def _needed(power_at, n_now: int) -> str:
+    n = seeds_for(power_at, n_min=max(n_now, 2), n_max=60)
+    return f"{n} seeds per condition" if n else "more than 60 seeds per condition"
+
+
+def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
+    """For each claim still inconclusive: the seeds per condition its rule would need for
+    80 % power at the seed-to-seed spread observed, for the effect the plan sizes for
+    (10 % of the learnable range; the observed difference for "no difference" claims), or
+    why seeds cannot decide it (a level that training has not reached needs more
+    generations, not more seeds)."""
+    import pandas as pd
+
+    from lndp.study import claims
+
+    rows = []
+    for verdict in verdicts:
+        if verdict.verdict != claims.INCONCLUSIVE:
+            continue
+        claim, task = verdict.claim, verdict.task
+        pairs = []
+        if claim in ("1a", "1b", "1c"):
+            pairs = [(setting, claims.SP_FIGURE, a, b)
+                     for setting, a, b in claims._sp_pairs(ev, task)]
+        elif claim == "3a":
+            pairs = [("LNDP vs NDP", claims.NDP_FIGURE, "lndp", "ndp")]
+        elif claim == "2c":
+            pairs = [("SA vs no SA", claims.SA_FIGURE, "sa_lndp", "nosa_lndp")]
+        if not pairs:
+            rows.append({"claim": claim, "comparison": task, "needed":
+                         "more generations: the rule reads a level (a return, a share, a "
+                         "density) that the runs have not reached or left; more seeds "
+                         "narrow the interval but cannot move it"})
+            continue
+        for setting, figure, a_name, b_name in pairs:
+            field = "episode_sd" if claim == "2c" else "final"
+            a = getattr(ev.get(figure, task, a_name), field)
+            b = getattr(ev.get(figure, task, b_name), field)
+            if len(a) < 2 or len(b) < 2:
+                continue
+            span = (ev.tasks[(figure, task)].max_return or 1.0) if claim == "2c" else \
+                claims._range(ev, figure, task, (a_name, b_name))[1]
+            sd_a = float(np.std(list(a.values()), ddof=1))
+            sd_b = float(np.std(list(b.values()), ddof=1))
+            n_now = min(len(a), len(b))
+            if claim in ("1c", "3a"):
+                diff = float(np.mean(list(a.values())) - np.mean(list(b.values())))
+                margin = claims.EQUIVALENCE_FRACTION * span
+                needed = _needed(lambda n: tost_power(diff, sd_a, sd_b, margin, n), n_now)
+                needed += ("; and both conditions must first learn (more generations)")
+            else:
+                effect = claims.EQUIVALENCE_FRACTION * span
+                observed = float(np.mean(list(a.values())) - np.mean(list(b.values())))
+                unit = "of the maximum return" if claim == "2c" else "of the learnable range"
+                needed = (_needed(lambda n: welch_power(effect, sd_a, sd_b, n), n_now)
+                          + f" to find a difference of {effect:.1f} (10 % {unit})")
+                if 0 < observed < effect:
+                    needed += (f"; {_needed(lambda n: welch_power(observed, sd_a, sd_b, n), n_now)}"
+                               f" to find the observed {observed:.1f}")
+                elif observed <= 0:
+                    needed += (f"; the observed difference ({observed:.1f}) goes the other "
+                               "way")
+            rows.append({"claim": claim, "comparison": f"{task}, {setting}",
+                         "needed": needed})
+    return pd.DataFrame(rows, columns=["claim", "comparison", "needed"])
+
+
 __all__ = ["ALPHA", "TARGET", "FLAT_TAIL", "FLAT_FRACTION", "welch_power", "tost_power",
-           "every_seed_power", "seeds_for", "Flatness", "flatness", "pilot_summary"]
+           "every_seed_power", "seeds_for", "Flatness", "flatness", "curve_summary",
+           "decisive_seeds"]
