@@ -105,8 +105,9 @@ def flatness(run_folders: Iterable, span: float, tail: float = FLAT_TAIL,
 def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
     """Per figure × task × condition of the finished runs under results_dir: seeds, the
     start and final mean fitness (first and last 10 generations; mean and s.d. over
-    seeds), the task's floor, and the curves' flatness over the learnable range
-    floor → best fitness reached."""
+    seeds), the task's floor, the curves' flatness over the learnable range floor → best
+    fitness reached, and the mean seconds per generation on the machine that trained them
+    (what the next budget costs)."""
     import pandas as pd
 
     from lndp.study.evidence import gather
@@ -119,12 +120,17 @@ def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
         span = max(max(c.best.values(), default=facts.floor) - facts.floor, 1e-9)
         flat = flatness(runs.finished_seeds(results_dir, figure, task, condition,
                                             current_only).values(), span)
+        folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
+        seconds = [float(r["seconds"]) for f in folders.values() for r in runs.read_log(f)
+                   if r.get("seconds")]
         rows.append({"figure": figure, "task": task, "condition": condition,
                      "seeds": len(final), "start": np.mean(list(c.start.values())),
                      "final": final.mean(), "final_sd": final.std(ddof=1) if len(final) > 1
                      else float("nan"), "floor": facts.floor, "best": facts.floor + span,
                      "further_gain": flat.gain, "further_gain_hi": flat.hi,
-                     "flattened": flat.flattened})
+                     "flattened": flat.flattened,
+                     "seconds_per_generation": float(np.mean(seconds)) if seconds
+                     else float("nan")})
     return pd.DataFrame(rows)
 
 
@@ -158,9 +164,10 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
             pairs = [("SA vs no SA", claims.SA_FIGURE, "sa_lndp", "nosa_lndp")]
         if not pairs:
             rows.append({"claim": claim, "comparison": task, "needed":
-                         "more generations: the rule reads a level (a return, a share, a "
-                         "density) that the runs have not reached or left; more seeds "
-                         "narrow the interval but cannot move it"})
+                         "the rule reads a level (a return, a share of changes, a density) "
+                         "against a threshold: more seeds (at least 2 per task) narrow its "
+                         "interval, but an interval that straddles the threshold at the "
+                         "planned seeds needs longer training to move"})
             continue
         for setting, figure, a_name, b_name in pairs:
             field = "episode_sd" if claim == "2c" else "final"
