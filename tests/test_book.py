@@ -197,7 +197,7 @@ def test_the_book_workflow_runs_the_readme_command():
     HTML folder."""
     readme = (ROOT / "README.md").read_text()
     command = next(line.strip() for line in readme.splitlines()
-                   if "python -m lndp book --scale reduced" in line and "pip install" in line)
+                   if "python -m lndp book --scale cpu" in line and "pip install" in line)
     workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
     assert command in workflow
     assert "path: _build/html" in workflow and "actions/deploy-pages" in workflow

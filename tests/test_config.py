@@ -34,15 +34,25 @@ def test_unknown_names_list_the_valid_ones():
         preset("mountaincar", "smoke")
     with pytest.raises(ConfigError, match="CMA_ES"):
         preset("cartpole", "smoke", **{"train.strategy": "cma"})
-    with pytest.raises(ConfigError, match="smoke, reduced, paper"):
+    with pytest.raises(ConfigError, match="smoke, reduced, cpu, paper"):
         preset("cartpole", "huge")
 
 
 def test_round_trip_and_presets():
     for task in ("cartpole", "acrobot", "pendulum", "foraging"):
-        for scale in ("smoke", "reduced", "paper"):
+        for scale in ("smoke", "reduced", "cpu", "paper"):
             c = preset(task, scale)
             assert Config.from_dict(c.to_dict()) == c
     paper = preset("cartpole", "paper")
     assert (paper.train.popsize, paper.train.strategy, paper.task.n_episodes) == (256, "CMA_ES", 3)
     assert (paper.model.n_nodes, paper.model.node_dim, paper.model.edge_dim) == (32, 8, 4)
+
+
+def test_the_cpu_scale_runs_the_authors_search_at_a_cpu_budget():
+    cpu = preset("foraging", "cpu")
+    assert cpu.profile == "reference"
+    assert (cpu.train.strategy, cpu.train.init_mean, cpu.train.sigma_init) == \
+        ("CMA_ES", "zero", 1.0)  # the authors' CMA-ES start
+    assert (cpu.train.popsize, cpu.train.eigen_every, cpu.task.n_trials) == (64, 10, 1)
+    assert cpu.train.generations == 500
+    assert preset("foraging", "cpu", profile="corrected").profile == "corrected"

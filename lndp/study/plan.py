@@ -16,6 +16,11 @@ from pathlib import Path
 #: the source the verdicts depend on: the rules and the statistics they apply
 RULE_FILES = ("study/claims.py", "study/stats.py")
 PLAN, CHANGES = "plan.json", "RULE_CHANGES.md"
+#: a plan entry's budget field → the config field it sets (the queue reads the same table)
+BUDGET_FIELDS = {"strategy": "train.strategy", "popsize": "train.popsize",
+                 "generations": "train.generations", "eigen_every": "train.eigen_every",
+                 "n_trials": "task.n_trials", "n_episodes": "task.n_episodes",
+                 "max_steps": "task.max_steps"}
 
 
 def plan_folder() -> Path:
@@ -95,7 +100,7 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
             for entry in entries:
                 budget = entry.get("budget", {})
                 config = preset(entry["task"], "paper").replace(**{
-                    field: budget[key] for key, field in _BUDGET_FIELDS.items()
+                    field: budget[key] for key, field in BUDGET_FIELDS.items()
                     if key in budget})
                 rows.append({"section": name, "claim": claim, "task": entry["task"],
                              "seeds": len(entry["seeds"]),
@@ -107,12 +112,6 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     return pd.DataFrame(rows)
 
 
-#: plan budget fields → config fields (the queue reads the same table)
-_BUDGET_FIELDS = {"strategy": "train.strategy", "popsize": "train.popsize",
-                  "generations": "train.generations", "eigen_every": "train.eigen_every",
-                  "n_trials": "task.n_trials", "n_episodes": "task.n_episodes",
-                  "max_steps": "task.max_steps"}
 
-
-__all__ = ["RULE_FILES", "plan_folder", "sections_of", "budget_table", "rules_hash", "load_plan", "rules_check", "rule_changes",
-           "planned_runs"]
+__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "budget_table",
+           "rules_hash", "load_plan", "rules_check", "rule_changes", "planned_runs"]

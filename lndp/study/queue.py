@@ -25,7 +25,7 @@ from typing import Any, Iterator, Mapping
 
 from lndp.config import Config
 
-from lndp.study.plan import _BUDGET_FIELDS as BUDGET_FIELDS  # budget field → config field
+from lndp.study.plan import BUDGET_FIELDS  # a plan budget field → the config field it sets
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
 
@@ -211,5 +211,6 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
         yield run.name, done
 
 
-__all__ = ["BUDGET_FIELDS", "SP_COST", "COMMITTED_FILES", "PlanError", "PlannedRun", "section",
+__all__ = ["BUDGET_FIELDS", "SP_COST", "COMMITTED_FILES", "PlanError", "PlannedRun",
+           "section",
            "planned_runs", "cost", "split", "share", "commit_run", "run_queue"]
