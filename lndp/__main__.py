@@ -171,7 +171,7 @@ def _run_queue(args) -> int:
                 print(f"{run.name} ({', '.join(run.claims)}): {state}")
             return 0
         for name, done in queue.run_queue(plan, args.section, args.worker, args.workers,
-                                          commit=args.commit):
+                                          commit=args.commit, verbose=True):
             print(f"{name}: {done}", flush=True)
     except (queue.PlanError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)

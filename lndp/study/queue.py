@@ -183,9 +183,11 @@ def share(plan: Mapping, name: str, worker: int, workers: int) -> list[PlannedRu
 
 
 def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
-              commit: bool = False, repo: Path | None = None) -> Iterator[tuple[str, str]]:
+              commit: bool = False, repo: Path | None = None,
+              verbose: bool = False) -> Iterator[tuple[str, str]]:
     """Train worker `worker` of `workers`'s share of a plan section; yields (run, what
-    was done) as each run ends. Resumable: see the module docstring."""
+    was done) as each run ends (`verbose`: also says which run starts, with the time).
+    Resumable: see the module docstring."""
     from lndp.experiments import resolve, train_run
 
     found = section(plan, name)
@@ -195,8 +197,12 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
             run.config(scale)
         except (KeyError, ValueError) as error:  # ConfigError is a ValueError
             raise PlanError(f"scales.{name}: {run.name}: {error}") from None
-    for run in share(plan, name, worker, workers):
+    mine = share(plan, name, worker, workers)
+    for index, run in enumerate(mine, 1):
         folder = results_dir / run.name
+        if verbose:
+            print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(mine)}: {run.name} ...",
+                  flush=True)
         started = time.time()
         with _claimed(folder) as mine:
             if not mine:  # another queue (an older split of the plan) is training it
