@@ -122,15 +122,20 @@ def test_a_twin_run_goes_to_its_twins_worker_and_is_copied_not_trained(tmp_path)
                                            "network_development/foraging/lndp/seed1"]
 
 
-def test_a_run_another_queue_is_training_is_skipped(tmp_path):
+def test_a_run_another_queue_is_training_is_skipped(tmp_path, capsys):
     import fcntl
 
-    plan = _plan(tmp_path, seeds=[0])
+    plan = _plan(tmp_path, seeds=[0, 1])
     folder = tmp_path / "structural_plasticity" / "foraging" / "sp_mu0.5_sigma0.1"
     folder.mkdir(parents=True)
-    with open(folder / ".seed0.lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # as another process would (flock is per open file)
-        assert list(queue.run_queue(plan, "try")) == [
-            ("structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
-             "skipped: another queue holds it")]
+    with open(folder / ".seed0.lock", "w") as a, open(folder / ".seed1.lock", "w") as b:
+        for held in (a, b):  # as another process would (flock is per open file)
+            fcntl.flock(held, fcntl.LOCK_EX)
+        assert list(queue.run_queue(plan, "try", verbose=True)) == [
+            (f"structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed{k}",
+             "skipped: another queue holds it") for k in (0, 1)]
     assert not (folder / "seed0").exists()
+    said = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 1)[1] for line in said] == [
+        f"try {k + 1}/2: structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed{k} ..."
+        for k in (0, 1)]

@@ -197,15 +197,15 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
             run.config(scale)
         except (KeyError, ValueError) as error:  # ConfigError is a ValueError
             raise PlanError(f"scales.{name}: {run.name}: {error}") from None
-    mine = share(plan, name, worker, workers)
-    for index, run in enumerate(mine, 1):
+    runs_here = share(plan, name, worker, workers)
+    for index, run in enumerate(runs_here, 1):
         folder = results_dir / run.name
         if verbose:
-            print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(mine)}: {run.name} ...",
+            print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(runs_here)}: {run.name} ...",
                   flush=True)
         started = time.time()
-        with _claimed(folder) as mine:
-            if not mine:  # another queue (an older split of the plan) is training it
+        with _claimed(folder) as held:
+            if not held:  # another queue (an older split of the plan) is training it
                 yield run.name, "skipped: another queue holds it"
                 continue
             done = train_run(run.config(scale), folder, results_dir)
