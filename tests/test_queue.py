@@ -75,6 +75,7 @@ def test_queues_train_their_share_resume_and_commit_each_run_alone(tmp_path):
     assert sorted(p.rsplit("/", 1)[1] for p in committed) == \
         ["config.json", "log.csv", "params.npz", "summary.json"]  # never the checkpoint
     assert "other.txt" in git("diff", "--cached", "--name-only")  # left staged
+    (repo / "results" / done[0][0][0] / "evaluation.csv").write_text("a cache\n")
     again = list(queue.run_queue(plan, "try", 0, 2, commit=True, repo=repo))
     assert again == [(done[0][0][0], "finished (read)")]
     assert len(git("log", "--format=%s").splitlines()) == 3  # nothing new to commit

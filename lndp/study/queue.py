@@ -170,7 +170,10 @@ def _claimed(folder: Path) -> Iterator[bool]:
 
 
 def _uncommitted(folder: Path, repo: Path) -> bool:
-    status = subprocess.run(["git", "status", "--porcelain", "--", str(folder)], cwd=repo,
+    """Whether any of the run's committed files differs from (or is not in) git; other
+    files in the folder (caches the book writes) are not the queue's to commit."""
+    files = [str(folder / f) for f in COMMITTED_FILES if (folder / f).exists()]
+    status = subprocess.run(["git", "status", "--porcelain", "--", *files], cwd=repo,
                             capture_output=True, text=True)
     return status.returncode == 0 and bool(status.stdout.strip())
 
