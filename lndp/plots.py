@@ -292,6 +292,8 @@ def _node_kinds(n_nodes: int, n_inputs: int, n_outputs: int) -> np.ndarray:
 
 
 def _weight_norm(max_abs: float) -> matplotlib.colors.Normalize:
+    # a network whose every synapse has w = 0 (e.g. pruned empty) still gets a scale
+    max_abs = max_abs if max_abs > 0 else 1.0
     return matplotlib.colors.TwoSlopeNorm(0.0, -max_abs, max_abs)
 
 

@@ -164,3 +164,17 @@ def test_a_cached_development_is_read_back_without_the_model(tmp_path):
     fig = plots.network_snapshots(dev, "smoke", "graphs", tmp_path)
     plt.close(fig)
     assert (tmp_path / "graphs.png").exists()
+
+
+def test_a_network_whose_synapses_all_have_zero_weight_is_still_drawn(tmp_path):
+    """A pruned-out Foraging LNDP: synapses present for a step with w = 0 everywhere."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from lndp import animation
+
+    life = replace(_lifetime(), weights=_lifetime().weights * 0)
+    gif = animation.development_gif(life, "zero", tmp_path, max_frames=4)
+    with Image.open(gif) as im:
+        assert im.n_frames >= 2

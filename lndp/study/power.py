@@ -194,9 +194,10 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
                 if 0 < observed < effect:
                     needed += (f"; {_needed(lambda n: welch_power(observed, sd_a, sd_b, n), n_now)}"
                                f" to find the observed {observed:.1f}")
-                elif observed <= 0:
+                elif observed < 0:
+                    reverse = _needed(lambda n: welch_power(-observed, sd_b, sd_a, n), n_now)
                     needed += (f"; the observed difference ({observed:.1f}) goes the other "
-                               "way")
+                               f"way: {reverse} to show it (the rule's 'not reproduced')")
             rows.append({"claim": claim, "comparison": f"{task}, {setting}",
                          "needed": needed})
     return pd.DataFrame(rows, columns=["claim", "comparison", "needed"])
