@@ -16,23 +16,21 @@ from lndp.study import claims, evidence, runs
 #: the claims the corrected section repeats: claim → (task, rule)
 REPEATED = {"1b": ("foraging", lambda ev: claims.sp_beats(ev, "1b", "foraging")),
             "3b": ("foraging", claims.only_lndp_adapts)}
-#: the figures whose runs are evaluated on fresh lifetimes (claim 3b reads them)
-EVALUATED = {"ndp_vs_lndp": None}  # figure → episodes per evaluation lifetime (None: as trained)
 
 
 def evaluate_finished(results_dir: str | Path, n_trials: int = 20,
                       current_only: bool = True) -> None:
-    """Evaluate (and cache) every finished run of the evaluated figures in results_dir
-    (only those this code made, with `current_only`), as the figure pages do for their
-    own scale (`lndp.experiments.evaluate_runs`)."""
+    """Evaluate (and cache) every finished run of the NDP-vs-LNDP figure in results_dir
+    (claim 3b reads them; only runs this code made, with `current_only`), as that
+    figure's page does for its own scale (`lndp.experiments.evaluate_runs`)."""
     from lndp.experiments import evaluate_runs, label
 
     found = [{"figure": r.figure, "task": r.task, "condition": r.condition,
               "label": label(r.condition), "seed": r.seed, "path": str(r.path)}
-             for figure in EVALUATED for r in runs.list_runs(results_dir, figure,
-                                                             current_only=current_only)]
+             for r in runs.list_runs(results_dir, claims.NDP_FIGURE,
+                                     current_only=current_only)]
     if found:
-        evaluate_runs(pd.DataFrame(found), n_trials, n_episodes=EVALUATED["ndp_vs_lndp"])
+        evaluate_runs(pd.DataFrame(found), n_trials)
 
 
 def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path) -> pd.DataFrame:
@@ -53,4 +51,4 @@ def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path) -> 
     return pd.DataFrame(rows)
 
 
-__all__ = ["REPEATED", "EVALUATED", "evaluate_finished", "profile_comparison"]
+__all__ = ["REPEATED", "evaluate_finished", "profile_comparison"]

@@ -9,7 +9,6 @@ only with an entry there and a new hash here (tests/test_plan.py holds both to i
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -33,11 +32,9 @@ def plan_folder() -> Path:
 
 def rules_hash() -> str:
     """sha256 (first 16 hex digits) over the rule files, each as name, NUL, bytes."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for name in RULE_FILES:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
-    return digest.hexdigest()[:16]
+    from lndp.study.runs import source_hash
+
+    return source_hash(RULE_FILES, 16)
 
 
 def load_plan(results_dir: str | Path | None = None) -> dict:
@@ -80,6 +77,16 @@ def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, 
     return {name: s for name, s in sections.items() if s.get("scale", name) == scale}
 
 
+def environment_steps(config) -> float:
+    """Environment steps one run may take at most: population × generations × lifetimes
+    per fitness × episodes × the episode's step limit."""
+    from lndp.envs import make_task
+
+    length = make_task(config.task).params.max_steps_in_episode
+    return float(config.train.popsize * config.train.generations * config.task.n_trials
+                 * config.task.n_episodes * length)
+
+
 def budget_table(scale: str, results_dir: str | Path | None = None):
     """One row per plan section × claim × task of a scale: the planned budget, and the
     share of the paper's environment steps it spends per run (population × generations ×
@@ -87,12 +94,6 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     import pandas as pd
 
     from lndp.config import preset
-    from lndp.envs import make_task
-
-    def steps(config) -> float:
-        length = make_task(config.task).params.max_steps_in_episode
-        return (config.train.popsize * config.train.generations * config.task.n_trials
-                * config.task.n_episodes * float(length))
 
     rows = []
     for name, found in sections_of(scale, results_dir).items():
@@ -107,11 +108,12 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
                              "conditions": len(entry["conditions"]),
                              **{k: budget.get(k) for k in ("strategy", "popsize",
                                                             "generations", "n_trials")},
-                             "share_of_paper": steps(config) / steps(
-                                 preset(entry["task"], "paper"))})
+                             "share_of_paper": environment_steps(config) /
+                             environment_steps(preset(entry["task"], "paper"))})
     return pd.DataFrame(rows)
 
 
 
-__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "budget_table",
+__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "environment_steps",
+           "budget_table",
            "rules_hash", "load_plan", "rules_check", "rule_changes", "planned_runs"]

@@ -25,17 +25,25 @@ FLAT_TAIL = 0.25
 FLAT_FRACTION = 0.05
 
 
+def _simulated_welch(difference: float, sd_a: float, sd_b: float, n: int, sims: int,
+                     seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`sims` simulated experiments of n normal seeds per group (true a − b =
+    `difference`): each one's difference of means, Welch standard error and
+    Welch–Satterthwaite degrees of freedom."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(difference, max(sd_a, 1e-12), (sims, n))
+    b = rng.normal(0.0, max(sd_b, 1e-12), (sims, n))
+    va, vb = a.var(axis=1, ddof=1) / n, b.var(axis=1, ddof=1) / n
+    df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1))
+    return a.mean(axis=1) - b.mean(axis=1), np.sqrt(va + vb), df
+
+
 def welch_power(effect: float, sd_a: float, sd_b: float, n: int, alpha: float = ALPHA,
                 sims: int = 20_000, seed: int = 0) -> float:
     """Probability that Welch's test finds a > b with two-sided p < alpha, n seeds each,
     when the true difference is `effect` (a − b) and the seed-to-seed s.d. are given."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(effect, max(sd_a, 1e-12), (sims, n))
-    b = rng.normal(0.0, max(sd_b, 1e-12), (sims, n))
-    va, vb = a.var(axis=1, ddof=1) / n, b.var(axis=1, ddof=1) / n
-    se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1))
-    t = (a.mean(axis=1) - b.mean(axis=1)) / se
+    d, se, df = _simulated_welch(effect, sd_a, sd_b, n, sims, seed)
+    t = d / se
     return float(np.mean((t > 0) & (2 * _scipy.t.sf(np.abs(t), df) < alpha)))
 
 
@@ -43,13 +51,7 @@ def tost_power(difference: float, sd_a: float, sd_b: float, margin: float, n: in
                alpha: float = ALPHA, sims: int = 20_000, seed: int = 0) -> float:
     """Probability that TOST (two one-sided Welch tests) shows |a − b| < margin with n
     seeds each, when the true difference is `difference`."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(difference, max(sd_a, 1e-12), (sims, n))
-    b = rng.normal(0.0, max(sd_b, 1e-12), (sims, n))
-    va, vb = a.var(axis=1, ddof=1) / n, b.var(axis=1, ddof=1) / n
-    se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1))
-    d = a.mean(axis=1) - b.mean(axis=1)
+    d, se, df = _simulated_welch(difference, sd_a, sd_b, n, sims, seed)
     p = np.maximum(_scipy.t.sf((d + margin) / se, df), _scipy.t.cdf((d - margin) / se, df))
     return float(np.mean(p < alpha))
 
@@ -118,9 +120,8 @@ def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
         final = np.array(list(c.final.values()))
         facts = ev.tasks[(figure, task)]
         span = max(max(c.best.values(), default=facts.floor) - facts.floor, 1e-9)
-        flat = flatness(runs.finished_seeds(results_dir, figure, task, condition,
-                                            current_only).values(), span)
         folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
+        flat = flatness(folders.values(), span)
         seconds = [float(r["seconds"]) for f in folders.values() for r in runs.read_log(f)
                    if r.get("seconds")]
         rows.append({"figure": figure, "task": task, "condition": condition,

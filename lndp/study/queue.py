@@ -25,7 +25,7 @@ from typing import Any, Iterator, Mapping
 
 from lndp.config import Config
 
-from lndp.study.plan import BUDGET_FIELDS  # a plan budget field → the config field it sets
+from lndp.study.plan import BUDGET_FIELDS, environment_steps
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
 
@@ -103,15 +103,12 @@ SP_COST = 1.6
 
 
 def cost(config: Config) -> float:
-    """Relative compute of a run: lifetime steps (environment + spontaneous activity) per
-    generation × population × generations, × SP_COST with structural plasticity."""
-    from lndp.envs import make_task
-
-    length = int(make_task(config.task).params.max_steps_in_episode)
-    steps = config.task.n_trials * config.task.n_episodes * length
-    steps += config.task.n_trials * config.model.sa_steps
+    """Relative compute of a run: its environment steps (`plan.environment_steps`) plus
+    its spontaneous-activity steps, × SP_COST with structural plasticity."""
+    spontaneous = (config.task.n_trials * config.model.sa_steps * config.train.popsize
+                   * config.train.generations)
     plastic = SP_COST if config.model.structural_plasticity else 1.0
-    return float(steps * config.train.popsize * config.train.generations * plastic)
+    return (environment_steps(config) + spontaneous) * plastic
 
 
 def split(runs: list[PlannedRun], scale: str, workers: int) -> list[list[PlannedRun]]:
@@ -136,10 +133,14 @@ def split(runs: list[PlannedRun], scale: str, workers: int) -> list[list[Planned
     return shares
 
 
+def _committed_files(folder: Path) -> list[str]:
+    return [str(folder / f) for f in COMMITTED_FILES if (folder / f).exists()]
+
+
 def commit_run(folder: Path, message: str, repo: Path) -> bool:
     """Commit one run folder's small files alone (other staged changes stay staged);
     serialised between queues by a lock file. False if git refused (logged, not fatal)."""
-    files = [str(folder / f) for f in COMMITTED_FILES if (folder / f).exists()]
+    files = _committed_files(folder)
     with open(repo / ".git" / "lndp-queue.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for attempt in range(5):
@@ -172,7 +173,7 @@ def _claimed(folder: Path) -> Iterator[bool]:
 def _uncommitted(folder: Path, repo: Path) -> bool:
     """Whether any of the run's committed files differs from (or is not in) git; other
     files in the folder (caches the book writes) are not the queue's to commit."""
-    files = [str(folder / f) for f in COMMITTED_FILES if (folder / f).exists()]
+    files = _committed_files(folder)
     status = subprocess.run(["git", "status", "--porcelain", "--", *files], cwd=repo,
                             capture_output=True, text=True)
     return status.returncode == 0 and bool(status.stdout.strip())

@@ -114,17 +114,19 @@ BEHAVIOUR_MODULES = ("config.py", "graph.py", "model.py", "rollout.py", "strateg
                      "train.py", "envs/__init__.py", "envs/foraging.py")
 
 
-def _hash_sources() -> str:
+def source_hash(names, digits: int) -> str:
+    """sha256 (first `digits` hex digits) over files of the lndp package, each as its
+    name, NUL, its bytes: the code hash of runs and the rules' hash of the plan."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for name in BEHAVIOUR_MODULES:
+    for name in names:
         digest.update(name.encode() + b"\0" + (root / name).read_bytes())
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()[:digits]
 
 
 #: read once, when this module is imported with the rest of the package: a long run
 #: records the code it runs, even if the files are edited while it trains
-_LOADED = _hash_sources()
+_LOADED = source_hash(BEHAVIOUR_MODULES, 12)
 
 
 def code_hash() -> str:
@@ -186,4 +188,4 @@ def finished_runs(results_dir: str | Path):
 __all__ = ["RunId", "run_dir", "list_runs", "finished_seeds", "is_finished", "read_summary",
            "model_version",
            "read_log", "log_mean", "load_config", "load_params", "read_evaluation",
-           "BEHAVIOUR_MODULES", "code_hash", "REPLAYS", "replayed", "made_by_this_code", "finished_runs"]
+           "BEHAVIOUR_MODULES", "source_hash", "code_hash", "REPLAYS", "replayed", "made_by_this_code", "finished_runs"]
