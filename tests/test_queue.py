@@ -65,7 +65,7 @@ def test_queues_train_their_share_resume_and_commit_each_run_alone(tmp_path):
     (repo / "other.txt").write_text("staged, not part of any run\n")
     git("add", ".gitignore"), git("commit", "-qm", "start"), git("add", "other.txt")
     plan = _plan(repo / "results")
-    done = [list(queue.run_queue(plan, "try", worker, 2, commit=True, repo=repo))
+    done = [list(queue.run_queue(plan, "try", worker, 2, commit=True, repo=repo, steal=False))
             for worker in (0, 1)]
     assert [d[0][1] for d in done] == ["trained", "trained"]
     assert [len(d) for d in done] == [1, 1]
@@ -76,7 +76,7 @@ def test_queues_train_their_share_resume_and_commit_each_run_alone(tmp_path):
         ["config.json", "log.csv", "params.npz", "summary.json"]  # never the checkpoint
     assert "other.txt" in git("diff", "--cached", "--name-only")  # left staged
     (repo / "results" / done[0][0][0] / "evaluation.csv").write_text("a cache\n")
-    again = list(queue.run_queue(plan, "try", 0, 2, commit=True, repo=repo))
+    again = list(queue.run_queue(plan, "try", 0, 2, commit=True, repo=repo, steal=False))
     assert again == [(done[0][0][0], "finished (read)")]
     assert len(git("log", "--format=%s").splitlines()) == 3  # nothing new to commit
 
@@ -140,3 +140,15 @@ def test_a_run_another_queue_is_training_is_skipped(tmp_path, capsys):
     assert [line.split(" ", 1)[1] for line in said] == [
         f"try {k + 1}/2: structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed{k} ..."
         for k in (0, 1)]
+
+
+def test_a_worker_whose_share_is_done_takes_the_other_shares_runs_from_their_end(tmp_path):
+    plan = _plan(tmp_path, seeds=range(5))
+    shares = [queue.share(plan, "try", k, 2) for k in (0, 1)]
+    first = list(queue.run_queue(plan, "try", 0, 2))
+    assert [name for name, _ in first] == [r.name for r in shares[0]] + \
+        [r.name for r in reversed(shares[1])]
+    assert {done for _, done in first} == {"trained"}
+    # the other worker then finds its whole share finished, and steals nothing finished
+    assert list(queue.run_queue(plan, "try", 1, 2)) == [
+        (r.name, "finished (read)") for r in shares[1]]

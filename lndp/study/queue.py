@@ -6,6 +6,8 @@ two claims share is trained once), `split` deals them to workers (one per CPU co
 that each gets about the same compute, and `run_queue` trains one worker's share in plan
 order: finished runs are skipped, unfinished ones resume from their checkpoint, so a
 queue can be stopped at any moment and started again, in this session or a later one.
+A worker whose share is done goes on with the other shares' unfinished runs, from their
+ends (estimates of compute are rough; a core should not idle while the other has work).
 With ``commit=True`` each finished run's small files (config, log, parameters, summary;
 never the checkpoint) are committed on their own as soon as the run ends.
 """
@@ -188,10 +190,13 @@ def share(plan: Mapping, name: str, worker: int, workers: int) -> list[PlannedRu
 
 def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
               commit: bool = False, repo: Path | None = None,
-              verbose: bool = False) -> Iterator[tuple[str, str]]:
+              verbose: bool = False, steal: bool = True) -> Iterator[tuple[str, str]]:
     """Train worker `worker` of `workers`'s share of a plan section; yields (run, what
     was done) as each run ends (`verbose`: also says which run starts, with the time).
-    Resumable: see the module docstring."""
+    With `steal`, then the other workers' unfinished runs, last first (runs another
+    queue is training are locked and skipped). Resumable: see the module docstring."""
+    from lndp.study.runs import is_finished
+
     from lndp.experiments import resolve, train_run
 
     found = section(plan, name)
@@ -202,8 +207,14 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
         except (KeyError, ValueError) as error:  # ConfigError is a ValueError
             raise PlanError(f"scales.{name}: {run.name}: {error}") from None
     runs_here = share(plan, name, worker, workers)
+    own = len(runs_here)
+    if steal:
+        runs_here += [run for other in range(workers) if other != worker
+                      for run in reversed(share(plan, name, other, workers))]
     for index, run in enumerate(runs_here, 1):
         folder = results_dir / run.name
+        if index > own and is_finished(folder):
+            continue  # another worker's run that it has finished
         if verbose:
             print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(runs_here)}: {run.name} ...",
                   flush=True)
