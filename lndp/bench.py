@@ -30,7 +30,7 @@ from lndp.rollout import Agent
 from jax.sharding import Mesh
 
 from lndp.strategies import make_strategy
-from lndp.train import population_evaluator
+from lndp.train import EVAL_GROUPS, population_evaluator
 
 
 def _timed(fn, *args, repeats: int) -> tuple[float, float]:
@@ -100,7 +100,7 @@ def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
     config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
     agent = Agent(config, full_length=True)
     mesh = Mesh(np.array(jax.devices()), ("pop",))
-    evaluate = jax.jit(population_evaluator(agent, popsize, mesh))
+    evaluate = jax.jit(population_evaluator(agent, popsize, mesh, EVAL_GROUPS.get(task)))
     key = jax.random.PRNGKey(1)
     # a first generation as the preset's CMA-ES samples it (reference: N(0, 1) around 0)
     population = agent.start_params + config.train.sigma_init * jax.random.normal(

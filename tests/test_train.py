@@ -116,3 +116,21 @@ def test_a_finished_run_records_the_code_that_made_it(tmp_path):
     summary["code_hash"] = "0" * 12  # as if the model changed since
     (out / "summary.json").write_text(json.dumps(summary))
     assert made_by_this_code(out) is False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["cartpole", "acrobot", "pendulum", "foraging"])
+def test_evaluating_the_population_in_groups_changes_no_number(task):
+    from lndp.train import Trainer, population_evaluator
+
+    trainer = Trainer(small(task, **{"task.max_steps": 60, "train.popsize": 16}))
+    population, _ = trainer.strategy.ask(jax.random.PRNGKey(0), trainer.init().es_state,
+                                         trainer.es_params)
+    results = [jax.jit(population_evaluator(trainer.agent, 16, trainer.mesh, group))(
+        population, jax.random.PRNGKey(1)) for group in (None, 2)]
+    steps = np.asarray(results[0].env_steps)
+    if task == "cartpole":  # members end their episodes at different steps
+        assert len(set(steps.tolist())) > 1, steps
+    for grouped in results[1:]:
+        for whole, part in zip(jax.tree.leaves(results[0]), jax.tree.leaves(grouped)):
+            np.testing.assert_array_equal(np.asarray(whole), np.asarray(part))
