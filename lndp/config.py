@@ -385,8 +385,12 @@ _TASK_SCALES: dict[tuple[str, str], dict[str, Any]] = {
     ("cartpole", "reduced"): {"train.generations": 150, "task.max_steps": 200},
     ("acrobot", "reduced"): {"train.generations": 150, "task.max_steps": 200},
     ("pendulum", "reduced"): {"train.generations": 150},
-    # cpu: sized from pilot runs (results/PLAN.md); Foraging curves flatten by ~300
+    # cpu: sized from pilot runs and the compute plan (results/PLAN.md); Foraging curves
+    # flatten by ~300, the others are still rising and get what the plan affords
     ("foraging", "cpu"): {"train.generations": 500},
+    ("cartpole", "cpu"): {"train.generations": 300},
+    ("acrobot", "cpu"): {"train.generations": 200},
+    ("pendulum", "cpu"): {"train.generations": 200},
 }
 
 

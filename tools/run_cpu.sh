@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sections=("${@:-cpu}")
 workers=$(( $(nproc) < 2 ? 1 : 2 ))
+# fail here, in the terminal, rather than in both logs (e.g. the environment is not active)
+python -c "import lndp.experiments" || { echo "error: lndp does not import: activate its environment (README)" >&2; exit 2; }
 export XLA_FLAGS="--xla_force_host_platform_device_count=1"
 mkdir -p _build
 pids=()
