@@ -72,3 +72,13 @@ def test_the_profile_comparison_reads_not_run_yet_without_runs(tmp_path):
     table = compare.profile_comparison(tmp_path / "a", tmp_path / "b")
     assert list(table.claim) == ["1b", "3b"]
     assert set(table["reference verdict"]) == set(table["corrected verdict"]) == {"not run yet"}
+
+
+def test_a_claim_registered_in_stages_lists_each_stages_seeds(tmp_path):
+    entry = {"figure": "structural_plasticity", "task": "foraging",
+             "conditions": ["sp_mu0.5_sigma0.1"], "seeds": [0, 1], "budget": {}}
+    other = dict(entry, task="cartpole")
+    (tmp_path / "plan.json").write_text(json.dumps({"scales": {"cpu": {"claims": {
+        "1b": [entry, dict(entry, seeds=[2, 3])], "1a": [other], "4a": [entry, other]}}}}))
+    assert plan.stages("cpu", tmp_path) == {"1b": [[0, 1], [0, 1, 2, 3]]}
+    assert plan.stages("cpu")["1b"][0] == [0, 1, 2, 3, 4]  # the registered plan

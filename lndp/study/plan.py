@@ -77,6 +77,24 @@ def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, 
     return {name: s for name, s in sections.items() if s.get("scale", name) == scale}
 
 
+def stages(section: str, results_dir: str | Path | None = None) -> dict[str, list[list[int]]]:
+    """Claims of a plan section registered in stages (a later entry adds seeds to an
+    earlier one's figure, task and conditions): claim → the seeds judged at each stage,
+    cumulative, in registration order. Claims registered once are left out."""
+    found = load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
+    staged = {}
+    for claim, entries in found.items():
+        seen: dict[tuple, list[list[int]]] = {}
+        for entry in entries:
+            key = (entry["figure"], entry["task"], tuple(entry["conditions"]))
+            earlier = seen.setdefault(key, [])
+            earlier.append(sorted({*(earlier[-1] if earlier else []), *entry["seeds"]}))
+        for key, seeds in seen.items():
+            if len(seeds) > 1:
+                staged[claim] = seeds
+    return staged
+
+
 def environment_steps(config) -> float:
     """Environment steps one run may take at most: population × generations × lifetimes
     per fitness × episodes × the episode's step limit."""
@@ -114,6 +132,7 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
 
 
 
-__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "environment_steps",
+__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "stages",
+           "environment_steps",
            "budget_table",
            "rules_hash", "load_plan", "rules_check", "rule_changes", "planned_runs"]
