@@ -57,14 +57,15 @@ class TrainState:
     best_fitness: float
 
 
-#: members a device evaluates together (`population_evaluator`'s group), per task. Measured
-#: on one core at the cpu scale (one population from a pilot checkpoint, results bitwise
-#: the same): CartPole LNDP 11.1 s → 1.6 s with pairs (groups of 1 change the numerics:
-#: without a batch axis XLA compiles other kernels); Acrobot, while most members still run
-#: all 500 steps, 5.5 s → 5.3 s (8), 5.7 s (4), 6.8 s (2), and smaller groups pay off as
-#: members start to swing up early; fixed-length tasks gain from a smaller working set
-#: (Pendulum 5.1 s → 3.5 s, Foraging no-SP 0.54 s → 0.30 s with 8).
-EVAL_GROUPS: dict[str, int] = {"cartpole": 2, "acrobot": 4, "pendulum": 8, "foraging": 8}
+#: members a device evaluates together (`population_evaluator`'s group) in tasks whose
+#: episodes end early; elsewhere the whole share (no measurable gain: Pendulum 3.55 s vs
+#: 3.52 s with 8, Foraging 0.33 s vs 0.32 s). Measured with tools/bench_groups.py
+#: (benchmarks/eval-groups.json: one population from a checkpoint, one core, bitwise the
+#: same results): CartPole LNDP 9.9 s → 1.7 s with pairs (generation 60), 8.2 s → 1.4 s
+#: (generation 125); Acrobot at generation 60, when most members still run all 500 steps,
+#: 6.4 s → 5.6 s with 4 (pairs 6.1 s). Groups of 1 change the numbers (without a batch
+#: axis XLA compiles other kernels), so none is smaller than 2.
+EVAL_GROUPS: dict[str, int] = {"cartpole": 2, "acrobot": 4}
 
 
 def population_evaluator(agent: Agent, popsize: int, mesh: Mesh,
