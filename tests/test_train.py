@@ -11,7 +11,7 @@ import pytest
 from conftest import small
 from lndp.config import preset
 from lndp.rollout import Agent, evaluate
-from lndp.train import RunFolderError, load_params, read_log, train
+from lndp.train import EVAL_GROUPS, RunFolderError, load_params, read_log, train
 
 IGNORED = {"seconds"}
 
@@ -119,7 +119,7 @@ def test_a_finished_run_records_the_code_that_made_it(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("task", ["cartpole", "acrobot", "pendulum", "foraging"])
+@pytest.mark.parametrize("task", sorted(EVAL_GROUPS))  # the tasks that group
 def test_evaluating_the_population_in_groups_changes_no_number(task):
     from lndp.train import Trainer, population_evaluator
 
