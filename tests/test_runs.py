@@ -21,6 +21,15 @@ def test_layout_round_trip_and_finished_runs_only(tmp_path):
     table = runs.finished_runs(tmp_path)
     assert list(table.minutes) == [1.0, 1.0] and table.this_code.isna().all()
     assert runs.read_evaluation(found[0].path) is None
+    # a run two figures share is trained once: its copy is marked and counted once
+    for figure in ("fig", "other"):
+        folder = runs.run_dir(tmp_path, figure, "cartpole", "sp_mu0.5_sigma0.1", 0)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "config.json").write_text('{"train": {"seed": 0}}')
+        (folder / "log.csv").write_text("generation,fitness_mean\n1,2.0\n")
+        (folder / "summary.json").write_text('{"generations": 1, "total_seconds": 60}')
+    table = runs.finished_runs(tmp_path)
+    assert list(table["copy"]) == [False, False, True]
 
 
 def test_train_keeps_the_moved_readers():

@@ -169,20 +169,25 @@ def model_version(run: str | Path) -> int:
 
 def finished_runs(results_dir: str | Path):
     """One row per finished run: figure, task, condition, seed, generations, minutes of
-    training, the model version that made it, and whether this code made it (None: not
-    recorded)."""
+    training, the model version that made it, whether this code made it (None: not
+    recorded), and whether it is a copy (the same config as a run listed before it: two
+    figures share the run, it was trained once and its minutes count once)."""
     import pandas as pd
 
-    rows = []
+    rows, seen = [], set()
     for run in list_runs(results_dir):
         summary = read_summary(run.path)
+        file = run.path / "config.json"
+        config = file.read_text() if file.exists() else None
         rows.append({"figure": run.figure, "task": run.task, "condition": run.condition,
                      "seed": run.seed, "generations": summary.get("generations"),
                      "minutes": summary.get("total_seconds", float("nan")) / 60,
                      "model_version": model_version(run.path),
-                     "this_code": made_by_this_code(run.path)})
+                     "this_code": made_by_this_code(run.path),
+                     "copy": config is not None and config in seen})
+        seen.add(config)
     return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations",
-                                       "minutes", "model_version", "this_code"])
+                                       "minutes", "model_version", "this_code", "copy"])
 
 
 __all__ = ["RunId", "run_dir", "list_runs", "finished_seeds", "is_finished", "read_summary",
