@@ -195,9 +195,8 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
     was done) as each run ends (`verbose`: also says which run starts, with the time).
     With `steal`, then the other workers' unfinished runs, last first (runs another
     queue is training are locked and skipped). Resumable: see the module docstring."""
-    from lndp.study.runs import is_finished
-
     from lndp.experiments import resolve, train_run
+    from lndp.study.runs import is_finished
 
     found = section(plan, name)
     scale, results_dir = found["scale"], resolve(found["results_dir"])
