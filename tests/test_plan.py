@@ -71,7 +71,8 @@ def test_the_profile_comparison_reads_not_run_yet_without_runs(tmp_path):
 
     table = compare.profile_comparison(tmp_path / "a", tmp_path / "b")
     assert list(table.claim) == ["1b", "3b"]
-    assert set(table["reference verdict"]) == set(table["corrected verdict"]) == {"not run yet"}
+    for side in ("reference verdict", "corrected verdict"):  # both judged on the plan's runs
+        assert table[side].str.startswith("not run yet (0 of ").all()
 
 
 def test_a_claim_registered_in_stages_lists_each_stages_seeds(tmp_path):

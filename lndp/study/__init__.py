@@ -9,6 +9,7 @@ One concept per module, data flowing one way:
     evidence     gathering what each claim needs from the runs (reading, no judging)
     claims       the paper's claims and one rule each, judging gathered evidence; the table
     plan         the pre-registration (results/plan.json), the rules' hash, budgets
+    scope        each claim judged on its planned runs; interim until they are all in
     power        seeds for a target power and whether training curves have flattened
     queue        resumable run queues over a plan section, one per CPU core
     replay       whether this code still makes a run (exact replay of its first generations)

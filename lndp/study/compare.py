@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from lndp.study import claims, evidence, runs
+from lndp.study import claims, evidence, runs, scope
 
-#: the claims the corrected section repeats: claim → (task, rule)
-REPEATED = {"1b": ("foraging", lambda ev: claims.sp_beats(ev, "1b", "foraging")),
-            "3b": ("foraging", claims.only_lndp_adapts)}
+#: the claims the corrected section repeats: claim → task
+REPEATED = {"1b": "foraging", "3b": "foraging"}
 
 
 def evaluate_finished(results_dir: str | Path, n_trials: int = 20,
@@ -33,20 +32,25 @@ def evaluate_finished(results_dir: str | Path, n_trials: int = 20,
         evaluate_runs(pd.DataFrame(found), n_trials)
 
 
-def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path) -> pd.DataFrame:
+def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path,
+                       section: str = "cpu-corrected",
+                       results_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per repeated claim: its verdict and result on each model (only runs this
-    code made; a side without runs reads 'not run yet')."""
+    code made; a side without runs reads 'not run yet'). Both sides are judged on the
+    runs `section` plans (the same figures, conditions and seeds on both models), each
+    marked interim while its own runs of them are not all finished."""
     for folder in (reference_dir, corrected_dir):
         evaluate_finished(folder)
     sides = {"reference": evidence.gather(reference_dir, current_only=True),
              "corrected": evidence.gather(corrected_dir, current_only=True)}
+    planned = scope.claim_runs(section, results_dir)
     rows = []
-    for claim, (task, rule) in REPEATED.items():
+    for claim, task in REPEATED.items():
         row = {"claim": claim, "statement": claims.CLAIMS[claim], "task": task}
         for side, ev in sides.items():
-            verdict = rule(ev)
-            row[f"{side} verdict"] = verdict.verdict
-            row[f"{side} result"] = verdict.result
+            judged = scope.judge_claim(ev, claim, planned.get(claim))
+            row[f"{side} verdict"] = judged.shown
+            row[f"{side} result"] = judged.verdict.result
         rows.append(row)
     return pd.DataFrame(rows)
 

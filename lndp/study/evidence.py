@@ -72,6 +72,26 @@ class Evidence:
         return Evidence({k: only(c) for k, c in self.conditions.items()}, dict(self.tasks),
                         development)
 
+    def scoped(self, planned: Iterable[tuple[str, str, str, int]]) -> "Evidence":
+        """The same evidence with only these runs, each (figure, task, condition, seed):
+        what one claim is judged on when a plan lists its runs. Development lifetimes are
+        kept for the (task, seed) pairs of the runs."""
+        keep: dict[tuple[str, str, str], set[int]] = {}
+        for figure, task, condition, seed in planned:
+            keep.setdefault((figure, task, condition), set()).add(int(seed))
+
+        def only(c: ConditionEvidence, seeds: set[int]) -> ConditionEvidence:
+            return ConditionEvidence(**{f.name: {s: v for s, v in getattr(c, f.name).items()
+                                                 if s in seeds} for f in fields(c)})
+
+        development = self.development
+        if {"task", "seed"} <= set(development.columns):
+            pairs = {(task, s) for (_, task, _), seeds in keep.items() for s in seeds}
+            mask = [(t, int(s)) in pairs for t, s in zip(development.task, development.seed)]
+            development = development[pd.Series(mask, index=development.index, dtype=bool)]
+        return Evidence({k: only(c, keep[k]) for k, c in self.conditions.items() if k in keep},
+                        dict(self.tasks), development)
+
 
 def task_facts(task) -> TaskFacts:
     """The floor of a task (memoryless ceiling on Foraging, best constant action

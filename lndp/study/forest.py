@@ -1,7 +1,8 @@
 """The forest plot of the claims: one row per claim and condition.
 
-Each row is one effect of `lndp.study.claims.effects_table`: our estimate (dot) with its
-95 % interval (line), coloured by its claim's verdict, read against the paper's reference
+Each row is one effect of `lndp.study.scope.effects_table`: our estimate (dot) with its
+95 % interval (line), coloured by its claim's verdict (or as interim while the claim's
+planned runs are not all finished), read against the paper's reference
 at 0: the difference two conditions should show, or the threshold a value should pass.
 The side the paper reports is shaded (">": right, "<": left, "≈": the ± margin band).
 Rows have different units, so each is divided by its own scale (named on the right);
@@ -16,9 +17,10 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from lndp.study.claims import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study.scope import INTERIM
 
 VERDICT_COLOURS = {REPRODUCED: "#1a9850", NOT_REPRODUCED: "#d73027",
-                   INCONCLUSIVE: "#f0a030", NOT_RUN: "#9e9e9e"}
+                   INCONCLUSIVE: "#f0a030", INTERIM: "#7570b3", NOT_RUN: "#9e9e9e"}
 LIMIT = 1.5  # the axis spans ± this many units of each row's scale
 
 
@@ -32,7 +34,7 @@ def _scaled(row) -> tuple[float, float, float, float | None, float]:
 
 def forest_plot(effects: pd.DataFrame, title: str = "Our effects beside the paper's claims"
                 ) -> plt.Figure | None:
-    """Draw `effects` (claims.effects_table) as a forest plot; None if it is empty."""
+    """Draw `effects` (scope.effects_table) as a forest plot; None if it is empty."""
     if effects.empty:
         print("nothing to plot: no claim has the runs it needs yet")
         return None

@@ -89,9 +89,11 @@ def stages(section: str, results_dir: str | Path | None = None) -> dict[str, lis
             key = (entry["figure"], entry["task"], tuple(entry["conditions"]))
             earlier = seen.setdefault(key, [])
             earlier.append(sorted({*(earlier[-1] if earlier else []), *entry["seeds"]}))
-        for key, seeds in seen.items():
-            if len(seeds) > 1:
-                staged[claim] = seeds
+        grown = {key: seeds for key, seeds in seen.items() if len(seeds) > 1}
+        if len(grown) > 1:  # one list of stages could not say which group a stage is of
+            raise ValueError(f"scales.{section}.claims.{claim}: {len(grown)} groups of "
+                             "entries registered in stages; stages() supports one per claim")
+        staged.update({claim: seeds for seeds in grown.values()})
     return staged
 
 
