@@ -72,3 +72,24 @@ def test_an_inconclusive_claim_says_how_many_seeds_would_decide_it():
     level = claims.Verdict("2a", "cartpole", "", claims.INCONCLUSIVE, "")
     table = power.decisive_seeds(ev, [decided, level])
     assert list(table.claim) == ["2a"] and "longer training" in table.needed[0]
+
+
+def test_a_plateau_claim_says_whether_seeds_or_training_could_decide_it():
+    from lndp.study import claims
+    from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
+
+    def judged(episodes):
+        ev = Evidence(tasks={(claims.SA_FIGURE, "cartpole"): TaskFacts(9.0, "floor", 500.0)})
+        ev.conditions[(claims.SA_FIGURE, "cartpole", "nosa_lndp")] = ConditionEvidence(
+            episodes={s: np.array(e, float) for s, e in enumerate(episodes)})
+        verdict = claims.stops_improving(ev)
+        assert verdict.verdict == claims.INCONCLUSIVE
+        return power.decisive_seeds(ev, [verdict]).needed[0]
+
+    # gains of ~5 against the rule's 25: no number of seeds gets a verdict
+    flat = judged([[90, 95, 96], [100, 104, 106], [80, 87, 86], [95, 99, 101], [70, 76, 76]])
+    assert flat.startswith("more seeds would not decide it")
+    # gain 1→2 of ~60 ± 50: its interval reaches below 25 now, clears it with more seeds
+    rising = judged([[50, 150, 150], [60, 70, 70], [40, 90, 92], [50, 140, 141], [60, 80, 79]])
+    n = int(rising.split(" seeds")[0])
+    assert 5 < n <= 60 and "a plateau" in rising

@@ -140,6 +140,36 @@ def _needed(power_at, n_now: int) -> str:
     return f"{n} seeds per condition" if n else "more than 60 seeds per condition"
 
 
+def _seeds_to_clear(estimate: float, lo: float, hi: float, line: float, n_now: int) -> int | None:
+    """Seeds at which a 95 % t interval of this spread, centred on the estimate, would
+    no longer reach `line` (None: more than 60, or the estimate sits on the line)."""
+    sd = (hi - lo) / 2 * np.sqrt(n_now) / _scipy.t.ppf(0.975, n_now - 1)
+    for n in range(max(n_now, 2), 61):
+        if _scipy.t.ppf(0.975, n - 1) * sd / np.sqrt(n) < abs(estimate - line):
+            return n
+    return None
+
+
+def _plateau_needed(gain12, gain23, n_now: int) -> str:
+    """2b ("stops improving after episode 2"): what its two gains (the verdict's effects,
+    each against the rule's threshold) would need, at the spread observed."""
+    line = gain12.null
+    if gain12.estimate <= line and gain23.estimate <= line:
+        return (f"more seeds would not decide it: the observed gains (episode 1→2 "
+                f"{gain12.estimate:+.1f}, 2→3 {gain23.estimate:+.1f}) both lie below the "
+                f"{line:.1f} the rule reads, where it has no verdict; it needs training at "
+                f"which the LNDP without SA gains more than {line:.1f} from episode 1 to 2")
+    parts = []
+    for effect, outcome in ((gain12, "a plateau (with gain 2→3 at or below it)"),
+                            (gain23, "'keeps improving' (not reproduced)")):
+        if effect.estimate > line:
+            n = _seeds_to_clear(effect.estimate, effect.lo, effect.hi, line, n_now)
+            parts.append(f"{n or 'more than 60'} seeds for the interval of the observed "
+                         f"{effect.label.split(': ')[-1]} ({effect.estimate:+.1f}) to clear "
+                         f"{line:.1f}: {outcome}")
+    return "; ".join(parts)
+
+
 def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
     """For each claim still inconclusive: the seeds per condition its rule would need for
     80 % power at the seed-to-seed spread observed, for the effect the plan sizes for
@@ -163,6 +193,11 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
             pairs = [("LNDP vs NDP", claims.NDP_FIGURE, "lndp", "ndp")]
         elif claim == "2c":
             pairs = [("SA vs no SA", claims.SA_FIGURE, "sa_lndp", "nosa_lndp")]
+        if claim == "2b" and len(verdict.effects) == 2:
+            n_now = len(ev.get(claims.SA_FIGURE, "cartpole", "nosa_lndp").episodes)
+            rows.append({"claim": claim, "comparison": task,
+                         "needed": _plateau_needed(*verdict.effects, n_now)})
+            continue
         if not pairs:
             rows.append({"claim": claim, "comparison": task, "needed":
                          "the rule reads a level (a return, a share of changes, a density) "
