@@ -280,17 +280,3 @@ def test_gather_reads_finished_runs_into_evidence(tmp_path):
 
     assert facts.floor == memoryless_ceiling(config.task)  # the run's own settings
     assert claims.only_lndp_adapts(ev).verdict == REPRODUCED
-
-
-def test_a_claims_first_stage_is_judged_on_its_first_seeds_only():
-    # stage 1 (seeds 0-2) is inconclusive; eight seeds later no-SP is clearly higher
-    sp, nosp = [50, 100, 75, 40, 41, 42, 40, 41], [60, 90, 70, 110, 111, 112, 110, 111]
-    ev = sp_grid("foraging", sp, nosp)
-    ev.development = pd.DataFrame({"seed": [0, 4], "task": ["foraging"] * 2})
-    first = ev.restricted([0, 1, 2])
-    assert claims.sp_beats(first, "1b", "foraging").verdict == INCONCLUSIVE
-    assert claims.sp_beats(ev, "1b", "foraging").verdict == NOT_REPRODUCED
-    assert sorted(first.get("structural_plasticity", "foraging", "sp_mu1_sigma0.1").final) \
-        == [0, 1, 2]
-    assert list(first.development.seed) == [0]
-    assert len(ev.get("structural_plasticity", "foraging", "sp_mu1_sigma0.1").final) == 8

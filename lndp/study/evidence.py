@@ -57,21 +57,6 @@ class Evidence:
     def condition_names(self, figure: str, task: str) -> list[str]:
         return sorted(c for f, t, c in self.conditions if (f, t) == (figure, task))
 
-    def restricted(self, seeds: Iterable[int]) -> "Evidence":
-        """The same evidence with only these seeds (e.g. what a claim registered in
-        stages was judged on at its first stage)."""
-        keep = {int(s) for s in seeds}
-
-        def only(c: ConditionEvidence) -> ConditionEvidence:
-            return ConditionEvidence(**{f.name: {s: v for s, v in getattr(c, f.name).items()
-                                                 if s in keep} for f in fields(c)})
-
-        development = self.development
-        if "seed" in development:
-            development = development[development.seed.isin(keep)]
-        return Evidence({k: only(c) for k, c in self.conditions.items()}, dict(self.tasks),
-                        development)
-
     def scoped(self, planned: Iterable[tuple[str, str, str, int]]) -> "Evidence":
         """The same evidence with only these runs, each (figure, task, condition, seed):
         what one claim is judged on when a plan lists its runs. Development lifetimes are
