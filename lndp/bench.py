@@ -94,17 +94,24 @@ def bench_es(num_params: int, popsize: int, strategy: str, eigen_every: int,
     return seconds / eigen_every
 
 
-def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
-    """Evaluation of one population at the paper's settings with one trial per member (the
-    reference's anchor: 3 episodes of full length), and each ES variant's ask+tell."""
+def bench_population(task: str, popsize: int):
+    """What every speed measurement evaluates: (config, agent, jitted evaluator over all
+    devices, population, key) at the paper's settings with one trial per member (the
+    reference's anchor: 3 episodes of full length), the population a first generation as
+    the preset's CMA-ES samples it (reference: N(0, 1) around 0)."""
     config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
     agent = Agent(config, full_length=True)
     mesh = Mesh(np.array(jax.devices()), ("pop",))
     evaluate = jax.jit(population_evaluator(agent, popsize, mesh, EVAL_GROUPS.get(task)))
     key = jax.random.PRNGKey(1)
-    # a first generation as the preset's CMA-ES samples it (reference: N(0, 1) around 0)
     population = agent.start_params + config.train.sigma_init * jax.random.normal(
         key, (popsize, agent.num_params))
+    return config, agent, evaluate, population, key
+
+
+def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
+    """Evaluation of one population (`bench_population`) and each ES variant's ask+tell."""
+    config, agent, evaluate, population, key = bench_population(task, popsize)
     compile_eval, eval_seconds = _timed(evaluate, population, key, repeats=repeats)
     steps = popsize * config.task.n_episodes * agent.max_steps
     flops = step_flops(agent)

@@ -49,20 +49,10 @@ def _child(task: str, popsize: int, repeats: int) -> None:
 
     import jax
     import numpy as np
-    from jax.sharding import Mesh
 
-    from lndp.bench import _timed
-    from lndp.config import preset
-    from lndp.rollout import Agent
-    from lndp.train import EVAL_GROUPS, population_evaluator
+    from lndp.bench import _timed, bench_population
 
-    config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
-    agent = Agent(config, full_length=True)
-    mesh = Mesh(np.array(jax.devices()), ("pop",))
-    evaluate = jax.jit(population_evaluator(agent, popsize, mesh, EVAL_GROUPS.get(task)))
-    key = jax.random.PRNGKey(1)
-    population = agent.start_params + config.train.sigma_init * jax.random.normal(
-        key, (popsize, agent.num_params))
+    _, _, evaluate, population, key = bench_population(task, popsize)
     first, seconds = _timed(evaluate, population, key, repeats=repeats)
     leaves = [np.asarray(x) for x in jax.tree.leaves(evaluate(population, key))]
     checksum = hashlib.sha256(b"".join(x.tobytes() for x in leaves)).hexdigest()[:16]
