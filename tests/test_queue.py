@@ -27,6 +27,19 @@ def test_a_run_two_claims_share_is_planned_once_with_its_budget(tmp_path):
     assert (config.train.generations, config.train.popsize, config.train.seed) == (2, 4, 1)
 
 
+def test_a_later_stage_trains_after_every_claims_first_registration(tmp_path):
+    plan = _plan(tmp_path)
+    claims = plan["scales"]["try"]["claims"]
+    first = claims["1b"][0]
+    claims["1b"].append(dict(first, seeds=[7]))  # seeds added after stage 1 was judged
+    claims["4a"] = [dict(first, task="cartpole", seeds=[0])]
+    names = [r.name for r in queue.planned_runs(plan, "try")]
+    assert names == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
+                     "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1",
+                     "structural_plasticity/cartpole/sp_mu0.5_sigma0.1/seed0",
+                     "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed7"]
+
+
 def test_bad_sections_are_one_line_errors_naming_the_field(tmp_path):
     plan = _plan(tmp_path)
     with pytest.raises(queue.PlanError, match="no plan section 'cpu'"):

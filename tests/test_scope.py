@@ -74,6 +74,16 @@ def test_each_stage_is_judged_on_its_own_planned_runs(tmp_path):
     assert stages.verdict[1].startswith("interim (32 of 36 planned runs)")
 
 
+def test_a_stage_may_add_seeds_to_some_of_its_first_entrys_conditions(tmp_path):
+    write_plan(tmp_path, {"1b": [entry([0, 1, 2]), entry([3, 4, 5, 6, 7, 8], CONDITIONS[:2])]})
+    stages = scope.stage_table(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)
+    assert list(stages.seeds) == ["0–2", "0–8"]
+    assert list(stages.runs) == ["12 of 12", "22 of 24"]  # stage 2: 12 + 6 seeds × 2
+    write_plan(tmp_path, {"1b": [entry([0], CONDITIONS[:2]), entry([1], CONDITIONS[1:3])]})
+    with pytest.raises(ValueError, match="a later stage adds condition.s. sp_mu1_sigma0.1"):
+        plan.stages("cpu", tmp_path)
+
+
 def test_stages_refuse_two_staged_groups_of_one_claim(tmp_path):
     cartpole = entry([0], task="cartpole")
     write_plan(tmp_path, {"4a": [entry([0]), entry([1]), cartpole, dict(cartpole, seeds=[1])]})

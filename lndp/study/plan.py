@@ -77,24 +77,51 @@ def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, 
     return {name: s for name, s in sections.items() if s.get("scale", name) == scale}
 
 
-def stages(section: str, results_dir: str | Path | None = None) -> dict[str, list[list[int]]]:
-    """Claims of a plan section registered in stages (a later entry adds seeds to an
-    earlier one's figure, task and conditions): claim → the seeds judged at each stage,
-    cumulative, in registration order. Claims registered once are left out."""
-    found = load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
-    staged = {}
-    for claim, entries in found.items():
-        seen: dict[tuple, list[list[int]]] = {}
+def entry_stages(claims: dict) -> list[tuple[str, dict, int]]:
+    """Every entry of a section's claims as (claim, entry, stage), in plan order. An entry
+    is a later stage (1, 2, ...) of its claim when an earlier entry of that claim has the
+    same figure and task: it adds seeds to that comparison (for all or some of its
+    conditions), registered after the earlier stage had been judged."""
+    found = []
+    for claim, entries in claims.items():
+        seen: dict[tuple[str, str], int] = {}
         for entry in entries:
-            key = (entry["figure"], entry["task"], tuple(entry["conditions"]))
-            earlier = seen.setdefault(key, [])
-            earlier.append(sorted({*(earlier[-1] if earlier else []), *entry["seeds"]}))
-        grown = {key: seeds for key, seeds in seen.items() if len(seeds) > 1}
+            key = (entry["figure"], entry["task"])
+            found.append((claim, entry, seen.get(key, 0)))
+            seen[key] = seen.get(key, 0) + 1
+    return found
+
+
+def stages(section: str, results_dir: str | Path | None = None) -> dict[str, list[list[int]]]:
+    """Claims of a plan section registered in stages (`entry_stages`): claim → the seeds
+    judged at each stage, cumulative, in registration order. Claims registered once are
+    left out."""
+    found = load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
+    seen: dict[str, dict[tuple, list[list[int]]]] = {}
+    for claim, entry, stage in entry_stages(found):
+        earlier = seen.setdefault(claim, {}).setdefault((entry["figure"], entry["task"]), [])
+        seeds = {*entry["seeds"]}
+        if stage:
+            extra = set(entry["conditions"]) - set(_first(found[claim], entry)["conditions"])
+            if extra:
+                raise ValueError(f"scales.{section}.claims.{claim}: a later stage adds "
+                                 f"condition(s) {', '.join(sorted(extra))}; a stage may only "
+                                 "add seeds to its first entry's conditions")
+            seeds |= set(earlier[-1])
+        earlier.append(sorted(seeds))
+    staged = {}
+    for claim, groups in seen.items():
+        grown = [seeds for seeds in groups.values() if len(seeds) > 1]
         if len(grown) > 1:  # one list of stages could not say which group a stage is of
             raise ValueError(f"scales.{section}.claims.{claim}: {len(grown)} groups of "
                              "entries registered in stages; stages() supports one per claim")
-        staged.update({claim: seeds for seeds in grown.values()})
+        staged.update({claim: seeds for seeds in grown})
     return staged
+
+
+def _first(entries: list[dict], entry: dict) -> dict:
+    """The first entry of a claim with this entry's figure and task."""
+    return next(e for e in entries if (e["figure"], e["task"]) == (entry["figure"], entry["task"]))
 
 
 def environment_steps(config) -> float:

@@ -27,7 +27,7 @@ from typing import Any, Iterator, Mapping
 
 from lndp.config import Config
 
-from lndp.study.plan import BUDGET_FIELDS, environment_steps
+from lndp.study.plan import BUDGET_FIELDS, entry_stages, environment_steps
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
 
@@ -73,28 +73,30 @@ def section(plan: Mapping, name: str) -> dict:
 
 def planned_runs(plan: Mapping, name: str) -> list[PlannedRun]:
     """Every run of a plan section once, in plan order (claim by claim, then seed by seed
-    across conditions, so that a queue stopped early leaves every condition with seeds)."""
+    across conditions, so that a queue stopped early leaves every condition with seeds),
+    later stages of a claim (`plan.entry_stages`) after every first registration."""
     found = section(plan, name)
     runs: dict[str, PlannedRun] = {}
-    for claim, entries in found["claims"].items():
-        for entry in entries:
-            unknown = set(entry.get("budget", {})) - set(BUDGET_FIELDS)
-            if unknown:
-                raise PlanError(f"scales.{name}.claims.{claim}.budget: unknown field(s) "
-                                f"{', '.join(sorted(unknown))}; valid: {', '.join(BUDGET_FIELDS)}")
-            overrides = tuple(sorted((BUDGET_FIELDS[k], v)
-                                     for k, v in entry.get("budget", {}).items()))
-            for seed in entry["seeds"]:
-                for condition in entry["conditions"]:
-                    run = PlannedRun(entry["figure"], entry["task"], condition, int(seed),
-                                     overrides, (claim,), found.get("profile"))
-                    if run.name in runs:
-                        old = runs[run.name]
-                        if old.overrides != run.overrides:
-                            raise PlanError(f"scales.{name}.claims.{claim}: {run.name} is "
-                                            "planned twice with different budgets")
-                        run = dataclasses.replace(old, claims=(*old.claims, claim))
-                    runs[run.name] = run
+    # a later stage of a claim (seeds added after its first stage was judged) trains after
+    # every claim's first registration, whatever the claims' order in the file
+    for claim, entry, _ in sorted(entry_stages(found["claims"]), key=lambda c: c[2] > 0):
+        unknown = set(entry.get("budget", {})) - set(BUDGET_FIELDS)
+        if unknown:
+            raise PlanError(f"scales.{name}.claims.{claim}.budget: unknown field(s) "
+                            f"{', '.join(sorted(unknown))}; valid: {', '.join(BUDGET_FIELDS)}")
+        overrides = tuple(sorted((BUDGET_FIELDS[k], v)
+                                 for k, v in entry.get("budget", {}).items()))
+        for seed in entry["seeds"]:
+            for condition in entry["conditions"]:
+                run = PlannedRun(entry["figure"], entry["task"], condition, int(seed),
+                                 overrides, (claim,), found.get("profile"))
+                if run.name in runs:
+                    old = runs[run.name]
+                    if old.overrides != run.overrides:
+                        raise PlanError(f"scales.{name}.claims.{claim}: {run.name} is "
+                                        "planned twice with different budgets")
+                    run = dataclasses.replace(old, claims=(*old.claims, claim))
+                runs[run.name] = run
     return list(runs.values())
 
 
