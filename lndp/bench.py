@@ -94,15 +94,22 @@ def bench_es(num_params: int, popsize: int, strategy: str, eigen_every: int,
     return seconds / eigen_every
 
 
-def bench_population(task: str, popsize: int):
+#: `bench_population`'s default grouping: the one training uses (`lndp.train.EVAL_GROUPS`)
+TRAINING_GROUPS = "training"
+
+
+def bench_population(task: str, popsize: int, group: int | None | str = TRAINING_GROUPS):
     """What every speed measurement evaluates: (config, agent, jitted evaluator over all
     devices, population, key) at the paper's settings with one trial per member (the
     reference's anchor: 3 episodes of full length), the population a first generation as
-    the preset's CMA-ES samples it (reference: N(0, 1) around 0)."""
+    the preset's CMA-ES samples it (reference: N(0, 1) around 0). `group`: each device's
+    members evaluated in groups of this size (None: all at once); by default as in
+    training."""
     config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
     agent = Agent(config, full_length=True)
     mesh = Mesh(np.array(jax.devices()), ("pop",))
-    evaluate = jax.jit(population_evaluator(agent, popsize, mesh, EVAL_GROUPS.get(task)))
+    group = EVAL_GROUPS.get(task) if group == TRAINING_GROUPS else group
+    evaluate = jax.jit(population_evaluator(agent, popsize, mesh, group))
     key = jax.random.PRNGKey(1)
     population = agent.start_params + config.train.sigma_init * jax.random.normal(
         key, (popsize, agent.num_params))

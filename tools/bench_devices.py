@@ -1,25 +1,33 @@
 #!/usr/bin/env python
-"""Do both cores pull their weight? One population on one JAX device and on two.
+"""Ways of running one population side by side: device counts, XLA flags, group sizes.
 
 What
     Times the evaluation of one full-length population (the paper's model and task
     settings, one lifetime per member, `lndp.bench`'s population) in fresh processes,
-    alternating between ways of using the machine's cores, round after round, so that
-    slow drifts of the machine hit every way alike:
+    alternating between ways of running it, round after round, so that slow drifts of the
+    machine hit every way alike. `--ways devices` (the default) asks whether both cores
+    pull their weight:
 
       1 device               XLA_FLAGS=--xla_force_host_platform_device_count=1
       1 device, one core     the same, pinned to core 0 with taskset
       2 devices              --xla_force_host_platform_device_count=2
       2 devices, no Eigen threads   … plus --xla_cpu_multi_thread_eigen=false
 
+    `--ways engine` compares, on 2 devices, XLA CPU options that leave the numbers as they
+    are (512-bit vectors; XNNPACK off; YNNPACK without dots) and the size of the groups each
+    device evaluates its members in (`lndp.train.EVAL_GROUPS`: pairs on CartPole, which pay
+    off when episodes end early; here every episode runs its full length).
+
     Each process reports the median of `--repeats` timed calls after the compiling one
     (`lndp.bench._timed`) and a checksum of the results: every way must compute the same
-    numbers. The JSON holds every row, the median per way over the rounds, and the
-    ratios of the median one-device times to the median two-device times.
+    numbers (an option that changes them is reported, never adopted). The JSON holds every
+    row, the median per way over the rounds, and ratios of medians.
 
-Usage (nothing else running: pause the run queues first)
+Usage (nothing else running: stop the run queues first)
     python tools/bench_devices.py --task cartpole --popsize 64 --rounds 3 \
         --json benchmarks/two-devices.json
+    python tools/bench_devices.py --ways engine --task cartpole --popsize 64 --rounds 2 \
+        --json benchmarks/engine-options.json
 """
 
 from __future__ import annotations
@@ -34,16 +42,36 @@ import subprocess
 import sys
 from pathlib import Path
 
-WAYS = {  # name → (XLA_FLAGS, pinned to core 0)
-    "1 device": ("--xla_force_host_platform_device_count=1", False),
-    "1 device, one core": ("--xla_force_host_platform_device_count=1", True),
-    "2 devices": ("--xla_force_host_platform_device_count=2", False),
-    "2 devices, no Eigen threads": ("--xla_force_host_platform_device_count=2 "
-                                    "--xla_cpu_multi_thread_eigen=false", False),
+TWO = "--xla_force_host_platform_device_count=2"
+#: way sets: name → (XLA_FLAGS, pinned to core 0, group size: "training", None = whole)
+WAY_SETS = {
+    "devices": {
+        "1 device": ("--xla_force_host_platform_device_count=1", False, "training"),
+        "1 device, one core": ("--xla_force_host_platform_device_count=1", True, "training"),
+        "2 devices": (TWO, False, "training"),
+        "2 devices, no Eigen threads": (f"{TWO} --xla_cpu_multi_thread_eigen=false", False,
+                                        "training"),
+    },
+    "engine": {
+        "2 devices": (TWO, False, "training"),
+        "512-bit vectors": (f"{TWO} --xla_cpu_prefer_vector_width=512", False, "training"),
+        "XNNPACK off": (f"{TWO} --xla_cpu_use_xnnpack=false", False, "training"),
+        "YNNPACK without dots": (f"{TWO} --xla_cpu_experimental_ynn_fusion_type=-dot", False,
+                                 "training"),
+        "groups of 1": (TWO, False, 1),
+        "groups of 4": (TWO, False, 4),
+        "whole population per device": (TWO, False, None),
+    },
+}
+#: per way set, the ratios reported: (numerator way, denominator way), both medians
+RATIOS = {
+    "devices": [(one, two) for one in ("1 device", "1 device, one core")
+                for two in ("2 devices", "2 devices, no Eigen threads")],
+    "engine": [("2 devices", way) for way in WAY_SETS["engine"] if way != "2 devices"],
 }
 
 
-def _child(task: str, popsize: int, repeats: int) -> None:
+def _child(task: str, popsize: int, repeats: int, group: str) -> None:
     """Run in a fresh process: time the evaluation, print one JSON line."""
     import hashlib
 
@@ -52,7 +80,8 @@ def _child(task: str, popsize: int, repeats: int) -> None:
 
     from lndp.bench import _timed, bench_population
 
-    _, _, evaluate, population, key = bench_population(task, popsize)
+    _, _, evaluate, population, key = bench_population(
+        task, popsize, group if group == "training" else None if group == "none" else int(group))
     first, seconds = _timed(evaluate, population, key, repeats=repeats)
     leaves = [np.asarray(x) for x in jax.tree.leaves(evaluate(population, key))]
     checksum = hashlib.sha256(b"".join(x.tobytes() for x in leaves)).hexdigest()[:16]
@@ -60,10 +89,11 @@ def _child(task: str, popsize: int, repeats: int) -> None:
                       "first_call_seconds": first, "results_sha256": checksum}), flush=True)
 
 
-def _measure(way: str, task: str, popsize: int, repeats: int) -> dict:
-    flags, pinned = WAYS[way]
+def _measure(ways: str, way: str, task: str, popsize: int, repeats: int) -> dict:
+    flags, pinned, group = WAY_SETS[ways][way]
     command = [sys.executable, __file__, "--child", "--task", task, "--popsize",
-               str(popsize), "--repeats", str(repeats)]
+               str(popsize), "--repeats", str(repeats), "--group",
+               "none" if group is None else str(group)]
     if pinned:
         command = ["taskset", "-c", "0", *command]
     done = subprocess.run(command, env={**os.environ, "XLA_FLAGS": flags},
@@ -81,29 +111,32 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3, help="timed calls per process")
     parser.add_argument("--json", help="write the numbers to this JSON file")
+    parser.add_argument("--ways", default="devices", choices=list(WAY_SETS),
+                        help="which set of ways to compare (see above)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--group", default="training", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _child(args.task, args.popsize, args.repeats)
+        _child(args.task, args.popsize, args.repeats, args.group)
         return 0
     if args.rounds < 1 or args.repeats < 1:
         parser.error("--rounds and --repeats: at least 1")
-    if shutil.which("taskset") is None:
+    ways = WAY_SETS[args.ways]
+    if any(pinned for _, pinned, _ in ways.values()) and shutil.which("taskset") is None:
         parser.error("taskset (util-linux) is needed to pin the one-core way")
     rows = []
     for round_ in range(1, args.rounds + 1):
-        for way in WAYS:
-            row = {"round": round_, "way": way, **_measure(way, args.task, args.popsize,
-                                                           args.repeats)}
+        for way in ways:
+            row = {"round": round_, "way": way, **_measure(args.ways, way, args.task,
+                                                           args.popsize, args.repeats)}
             rows.append(row)
             print(f"round {round_}, {way}: {row['eval_seconds']:.3f} s", flush=True)
     medians = {way: statistics.median(r["eval_seconds"] for r in rows if r["way"] == way)
-               for way in WAYS}
-    ratios = {f"{one} / {two}": medians[one] / medians[two]
-              for one in ("1 device", "1 device, one core")
-              for two in ("2 devices", "2 devices, no Eigen threads")}
+               for way in ways}
+    ratios = {f"{one} / {two}": medians[one] / medians[two] for one, two in RATIOS[args.ways]}
     identical = len({r["results_sha256"] for r in rows}) == 1
-    report = {"task": args.task, "popsize": args.popsize, "rounds": args.rounds,
+    report = {"ways": args.ways, "flags": {w: f for w, (f, _, _) in ways.items()},
+              "groups": {w: g for w, (_, _, g) in ways.items()}, "task": args.task, "popsize": args.popsize, "rounds": args.rounds,
               "repeats": args.repeats,
               "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count()},
               "rows": rows, "median_eval_seconds": medians, "speedup": ratios,

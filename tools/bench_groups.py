@@ -20,7 +20,6 @@ import argparse
 import json
 import platform
 import sys
-import time
 from pathlib import Path
 
 
@@ -28,6 +27,7 @@ def measure(run: Path, groups: list[int | None], repeats: int) -> list[dict]:
     import jax
     import numpy as np
 
+    from lndp.bench import _timed
     from lndp.study.runs import load_config
     from lndp.train import Trainer, load_checkpoint, population_evaluator
 
@@ -40,21 +40,18 @@ def measure(run: Path, groups: list[int | None], repeats: int) -> list[dict]:
     for group in groups:
         evaluate = jax.jit(population_evaluator(trainer.agent, trainer.config.train.popsize,
                                                 trainer.mesh, group))
-        out = jax.block_until_ready(evaluate(population, key))  # compile
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            out = jax.block_until_ready(evaluate(population, key))
-            times.append(time.perf_counter() - start)
+        _, seconds = _timed(evaluate, population, key, repeats=repeats)  # as lndp bench
+        out = evaluate(population, key)
         leaves = [np.asarray(x) for x in jax.tree.leaves(out)]
         first = first or leaves
         rows.append({"run": str(run), "task": trainer.config.task.name,
                      "generation": state.generation, "group": group,
-                     "seconds": min(times), "identical_to_first": all(
+                     "seconds": seconds, "seconds_are": f"median of {repeats} calls after "
+                     "the compiling one", "identical_to_first": all(
                          np.array_equal(a, b) for a, b in zip(leaves, first)),
                      "env_steps_taken": int(np.asarray(out.env_steps).sum()),
                      "mean_return": float(np.asarray(out.episode_returns).mean())})
-        print(f"{run} (generation {state.generation}), group {group}: {min(times):.3f} s, "
+        print(f"{run} (generation {state.generation}), group {group}: {seconds:.3f} s, "
               f"identical: {rows[-1]['identical_to_first']}", flush=True)
     return rows
 
