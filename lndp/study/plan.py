@@ -121,7 +121,8 @@ def stages(section: str, results_dir: str | Path | None = None) -> dict[str, lis
 
 def _first(entries: list[dict], entry: dict) -> dict:
     """The first entry of a claim with this entry's figure and task."""
-    return next(e for e in entries if (e["figure"], e["task"]) == (entry["figure"], entry["task"]))
+    where = (entry["figure"], entry["task"])
+    return next(e for e in entries if (e["figure"], e["task"]) == where)
 
 
 def environment_steps(config) -> float:
