@@ -13,8 +13,8 @@ What
       2 devices              --xla_force_host_platform_device_count=2
       2 devices, no Eigen threads   … plus --xla_cpu_multi_thread_eigen=false
 
-    `--ways engine` compares, on 2 devices, XLA CPU options that leave the numbers as they
-    are (512-bit vectors; XNNPACK off; YNNPACK without dots) and the size of the groups each
+    `--ways engine` compares, on 2 devices, XLA CPU options that might run the same model
+    faster (512-bit vectors; XNNPACK off; YNNPACK without dots) and the size of the groups each
     device evaluates its members in (`lndp.train.EVAL_GROUPS`: pairs on CartPole, which pay
     off when episodes end early; here every episode runs its full length).
 
@@ -71,7 +71,7 @@ RATIOS = {
 }
 
 
-def _child(task: str, popsize: int, repeats: int, group: str) -> None:
+def _child(task: str, popsize: int, repeats: int, group: int | None | str) -> None:
     """Run in a fresh process: time the evaluation, print one JSON line."""
     import hashlib
 
@@ -80,8 +80,7 @@ def _child(task: str, popsize: int, repeats: int, group: str) -> None:
 
     from lndp.bench import _timed, bench_population
 
-    _, _, evaluate, population, key = bench_population(
-        task, popsize, group if group == "training" else None if group == "none" else int(group))
+    _, _, evaluate, population, key = bench_population(task, popsize, group)
     first, seconds = _timed(evaluate, population, key, repeats=repeats)
     leaves = [np.asarray(x) for x in jax.tree.leaves(evaluate(population, key))]
     checksum = hashlib.sha256(b"".join(x.tobytes() for x in leaves)).hexdigest()[:16]
@@ -92,8 +91,7 @@ def _child(task: str, popsize: int, repeats: int, group: str) -> None:
 def _measure(ways: str, way: str, task: str, popsize: int, repeats: int) -> dict:
     flags, pinned, group = WAY_SETS[ways][way]
     command = [sys.executable, __file__, "--child", "--task", task, "--popsize",
-               str(popsize), "--repeats", str(repeats), "--group",
-               "none" if group is None else str(group)]
+               str(popsize), "--repeats", str(repeats), "--group", json.dumps(group)]
     if pinned:
         command = ["taskset", "-c", "0", *command]
     done = subprocess.run(command, env={**os.environ, "XLA_FLAGS": flags},
@@ -114,7 +112,8 @@ def main(argv=None) -> int:
     parser.add_argument("--ways", default="devices", choices=list(WAY_SETS),
                         help="which set of ways to compare (see above)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--group", default="training", help=argparse.SUPPRESS)
+    parser.add_argument("--group", default='"training"', type=json.loads,
+                        help=argparse.SUPPRESS)  # JSON: "training", null or a size
     args = parser.parse_args(argv)
     if args.child:
         _child(args.task, args.popsize, args.repeats, args.group)
@@ -134,10 +133,10 @@ def main(argv=None) -> int:
     medians = {way: statistics.median(r["eval_seconds"] for r in rows if r["way"] == way)
                for way in ways}
     ratios = {f"{one} / {two}": medians[one] / medians[two] for one, two in RATIOS[args.ways]}
-    identical = len({r["results_sha256"] for r in rows}) == 1
     first = rows[0]["results_sha256"]
     same = {way: all(r["results_sha256"] == first for r in rows if r["way"] == way)
             for way in ways}
+    identical = all(same.values())
     report = {"ways": args.ways, "flags": {w: f for w, (f, _, _) in ways.items()},
               "groups": {w: g for w, (_, _, g) in ways.items()}, "task": args.task,
               "popsize": args.popsize, "rounds": args.rounds,

@@ -98,11 +98,14 @@ def stages(section: str, results_dir: str | Path | None = None) -> dict[str, lis
     left out."""
     found = load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
     seen: dict[str, dict[tuple, list[list[int]]]] = {}
+    first_conditions: dict[tuple, list[str]] = {}  # (claim, figure, task) → stage 1's
     for claim, entry, stage in entry_stages(found):
-        earlier = seen.setdefault(claim, {}).setdefault((entry["figure"], entry["task"]), [])
+        where = (entry["figure"], entry["task"])
+        earlier = seen.setdefault(claim, {}).setdefault(where, [])
         seeds = {*entry["seeds"]}
+        first_conditions.setdefault((claim, *where), entry["conditions"])
         if stage:
-            extra = set(entry["conditions"]) - set(_first(found[claim], entry)["conditions"])
+            extra = set(entry["conditions"]) - set(first_conditions[(claim, *where)])
             if extra:
                 raise ValueError(f"scales.{section}.claims.{claim}: a later stage adds "
                                  f"condition(s) {', '.join(sorted(extra))}; a stage may only "
@@ -117,12 +120,6 @@ def stages(section: str, results_dir: str | Path | None = None) -> dict[str, lis
                              "entries registered in stages; stages() supports one per claim")
         staged.update({claim: seeds for seeds in grown})
     return staged
-
-
-def _first(entries: list[dict], entry: dict) -> dict:
-    """The first entry of a claim with this entry's figure and task."""
-    where = (entry["figure"], entry["task"])
-    return next(e for e in entries if (e["figure"], e["task"]) == where)
 
 
 def environment_steps(config) -> float:
