@@ -33,23 +33,24 @@ from lndp.strategies import make_strategy
 from lndp.train import EVAL_GROUPS, population_evaluator
 
 
-def _timed(fn, *args, repeats: int) -> tuple[float, float]:
-    """(first call seconds — includes compilation, median seconds of the next calls)."""
+def _timed(fn, *args, repeats: int) -> tuple[float, float, object]:
+    """(first call seconds — includes compilation, median seconds of the next calls, the
+    last call's output), so a caller that checks the results need not compute them again."""
     start = time.perf_counter()
-    jax.block_until_ready(fn(*args))
+    out = jax.block_until_ready(fn(*args))
     first = time.perf_counter() - start
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        jax.block_until_ready(fn(*args))
+        out = jax.block_until_ready(fn(*args))
         times.append(time.perf_counter() - start)
-    return first, float(np.median(times))
+    return first, float(np.median(times)), out
 
 
 def matmul_peak(n: int = 2048, repeats: int = 5) -> float:
     """Measured float32 matmul FLOP/s on the default device."""
     a = jax.random.normal(jax.random.PRNGKey(0), (n, n))
-    _, seconds = _timed(jax.jit(lambda x: x @ x), a, repeats=repeats)
+    _, seconds, _ = _timed(jax.jit(lambda x: x @ x), a, repeats=repeats)
     return 2 * n**3 / seconds
 
 
@@ -90,7 +91,7 @@ def bench_es(num_params: int, popsize: int, strategy: str, eigen_every: int,
         return es_state
 
     state = block(state, jax.random.PRNGKey(1))  # settle dtypes; compile
-    _, seconds = _timed(block, state, jax.random.PRNGKey(2), repeats=repeats)
+    _, seconds, _ = _timed(block, state, jax.random.PRNGKey(2), repeats=repeats)
     return seconds / eigen_every
 
 
@@ -119,7 +120,7 @@ def bench_population(task: str, popsize: int, group: int | None | str = TRAINING
 def bench_task(task: str, popsize: int, repeats: int = 1) -> dict[str, Any]:
     """Evaluation of one population (`bench_population`) and each ES variant's ask+tell."""
     config, agent, evaluate, population, key = bench_population(task, popsize)
-    compile_eval, eval_seconds = _timed(evaluate, population, key, repeats=repeats)
+    compile_eval, eval_seconds, _ = _timed(evaluate, population, key, repeats=repeats)
     steps = popsize * config.task.n_episodes * agent.max_steps
     flops = step_flops(agent)
     es = {f"{name}/eigen_every={k}": bench_es(agent.num_params, popsize, name, k, repeats)

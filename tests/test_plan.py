@@ -83,3 +83,18 @@ def test_a_claim_registered_in_stages_lists_each_stages_seeds(tmp_path):
         "1b": [entry, dict(entry, seeds=[2, 3])], "1a": [other], "4a": [entry, other]}}}}))
     assert plan.stages("cpu", tmp_path) == {"1b": [[0, 1], [0, 1, 2, 3]]}
     assert plan.stages("cpu")["1b"][0] == [0, 1, 2, 3, 4]  # the registered plan
+
+
+def test_the_plan_table_gives_seeds_as_a_range_and_the_budget_in_one_column(tmp_path):
+    entry = {"figure": "structural_plasticity", "task": "foraging",
+             "conditions": ["sp_mu0.5_sigma0.1", "nosp_mu0.5_sigma0.1"], "seeds": [5, 6, 7],
+             "budget": {"popsize": 64, "generations": 500}}
+    gaps = dict(entry, seeds=[0, 2], budget={"popsize": 64})
+    (tmp_path / "plan.json").write_text(json.dumps({"scales": {"cpu": {"claims": {
+        "1b": [entry], "3b": [gaps]}}}}))
+    table = plan.plan_table(tmp_path, "cpu")
+    assert list(table.seeds) == ["5–7", "0, 2"]
+    assert list(table.conditions)[0] == "sp_mu0.5_sigma0.1, nosp_mu0.5_sigma0.1"
+    # an entry without a budget field reads without it (no 'nan'), integers without '.0'
+    assert list(table.budget) == ["popsize 64, generations 500", "popsize 64"]
+    assert not any(c.startswith("budget_") for c in table.columns)

@@ -81,8 +81,8 @@ def _child(task: str, popsize: int, repeats: int, group: int | None | str) -> No
     from lndp.bench import _timed, bench_population
 
     _, _, evaluate, population, key = bench_population(task, popsize, group)
-    first, seconds = _timed(evaluate, population, key, repeats=repeats)
-    leaves = [np.asarray(x) for x in jax.tree.leaves(evaluate(population, key))]
+    first, seconds, out = _timed(evaluate, population, key, repeats=repeats)
+    leaves = [np.asarray(x) for x in jax.tree.leaves(out)]
     checksum = hashlib.sha256(b"".join(x.tobytes() for x in leaves)).hexdigest()[:16]
     print(json.dumps({"devices": len(jax.devices()), "eval_seconds": seconds,
                       "first_call_seconds": first, "results_sha256": checksum}), flush=True)

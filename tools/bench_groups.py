@@ -40,8 +40,7 @@ def measure(run: Path, groups: list[int | None], repeats: int) -> list[dict]:
     for group in groups:
         evaluate = jax.jit(population_evaluator(trainer.agent, trainer.config.train.popsize,
                                                 trainer.mesh, group))
-        _, seconds = _timed(evaluate, population, key, repeats=repeats)  # as lndp bench
-        out = evaluate(population, key)
+        _, seconds, out = _timed(evaluate, population, key, repeats=repeats)  # as lndp bench
         leaves = [np.asarray(x) for x in jax.tree.leaves(out)]
         first = first or leaves
         rows.append({"run": str(run), "task": trainer.config.task.name,

@@ -70,6 +70,36 @@ def planned_runs(results_dir: str | Path | None = None, scale: str = "reduced"):
     return pd.DataFrame(rows)
 
 
+def _seed_list(seeds) -> str:
+    """'0–12' for a run of consecutive seeds, else '0, 2, 5'."""
+    seeds = list(seeds)
+    if seeds == list(range(min(seeds), max(seeds) + 1)):
+        return f"{min(seeds)}–{max(seeds)}"
+    return ", ".join(map(str, seeds))
+
+
+def plan_table(results_dir: str | Path | None = None, scale: str = "reduced"):
+    """`planned_runs` for reading: one compact row per entry, the seeds as a range and the
+    budget in one column ('popsize 64, generations 400, ...')."""
+    import pandas as pd
+
+    planned = planned_runs(results_dir, scale)
+    if not len(planned):
+        return planned
+    budget = [c for c in planned.columns if c.startswith("budget_")]
+
+    def budget_text(row) -> str:
+        return ", ".join(
+            f"{k.removeprefix('budget_')} "
+            f"{int(v) if isinstance(v, float) and v.is_integer() else v}"
+            for k, v in row.items() if pd.notna(v))
+
+    return planned.assign(seeds=planned.seeds.map(_seed_list),
+                          conditions=planned.conditions.map(", ".join),
+                          budget=planned[budget].apply(budget_text, axis=1)
+                          ).drop(columns=budget)
+
+
 def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, dict]:
     """The plan sections whose runs are of `scale` (a section without a `scale` field is
     the scale of its own name), pilots included."""
@@ -158,8 +188,6 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     return pd.DataFrame(rows)
 
 
-
 __all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "stages",
-           "environment_steps",
-           "budget_table",
-           "rules_hash", "load_plan", "rules_check", "rule_changes", "planned_runs"]
+           "environment_steps", "budget_table", "rules_hash", "load_plan", "rules_check",
+           "rule_changes", "planned_runs", "plan_table"]
