@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
 
 from lndp import experiments as ex
 from lndp.config import SCALES
+
+from conftest import fake_run
 
 
 @pytest.mark.parametrize("scale", SCALES)
@@ -49,24 +50,12 @@ def test_paper_grids():
     assert ex.label("sp_mu0_sigma0.1") == "SP (μ=0, σ=0.1)"
 
 
-def _fake_run(folder, config, generations=3):
-    folder.mkdir(parents=True)
-    (folder / "config.json").write_text(config.to_json())
-    with (folder / "log.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, ["generation", "fitness_mean", "fitness_max", "seconds"])
-        writer.writeheader()
-        for g in range(1, generations + 1):
-            writer.writerow({"generation": g, "fitness_mean": g, "fitness_max": 2 * g,
-                             "seconds": 0.1})
-    (folder / "summary.json").write_text(json.dumps({"generations": generations}))
-
-
 def test_finished_runs_are_read_and_twins_copied(tmp_path):
     figure, scale = "structural_plasticity", "smoke"
     for task in ex.tasks(figure, scale):
         for condition in ex.conditions(figure, scale):
             config = ex.figure_config(figure, task, condition, scale, 0)
-            _fake_run(tmp_path / figure / task / condition / "seed0", config)
+            fake_run(tmp_path / figure / task / condition / "seed0", config)
     results = ex.run_figure(figure, scale, seeds=1, results_dir=tmp_path, verbose=False)
     assert set(results.runs.status) == {"finished (read)"}
     t = results.training
@@ -81,7 +70,7 @@ def test_finished_runs_are_read_and_twins_copied(tmp_path):
 
 def test_a_finished_run_with_another_config_is_not_silently_reused(tmp_path):
     config = ex.figure_config("network_development", "cartpole", "lndp", "smoke", 0)
-    _fake_run(tmp_path / "network_development/cartpole/lndp/seed0",
+    fake_run(tmp_path / "network_development/cartpole/lndp/seed0",
               config.replace(**{"model.mu_conn": 1.0}))
     with pytest.raises(RuntimeError, match="retrain=True"):
         ex.run_figure("network_development", "smoke", results_dir=tmp_path, verbose=False)
@@ -94,7 +83,7 @@ def test_without_train_missing_nothing_is_trained(tmp_path, monkeypatch):
     monkeypatch.setattr(lndp.train, "train", lambda *a, **k: pytest.fail("trained"))
     figure, scale = "structural_plasticity", "smoke"
     task, condition = "foraging", next(iter(ex.conditions(figure, scale)))
-    _fake_run(tmp_path / figure / task / condition / "seed0",
+    fake_run(tmp_path / figure / task / condition / "seed0",
               ex.figure_config(figure, task, condition, scale, 0))
     results = ex.run_figure(figure, scale, seeds=2, results_dir=tmp_path, verbose=False,
                             train_missing=False)
@@ -111,7 +100,7 @@ def test_only_conditions_restricts_the_runs_and_rejects_unknown_names(tmp_path):
     """How tools/run_reduced.sh splits one task's conditions between two processes."""
     figure = "structural_plasticity"
     for condition in ("sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"):
-        _fake_run(tmp_path / figure / "cartpole" / condition / "seed0",
+        fake_run(tmp_path / figure / "cartpole" / condition / "seed0",
                   ex.figure_config(figure, "cartpole", condition, "reduced", 0))
     results = ex.run_figure(figure, "reduced", seeds=1, results_dir=tmp_path, verbose=False,
                             only_tasks=["cartpole"], train_missing=False,
@@ -137,7 +126,7 @@ def test_recorded_development_counts_every_synapse_change(tmp_path):
                               "smoke", 0).replace(**{"model.decision": "bernoulli"})
     agent = Agent(config)
     run = tmp_path / "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0"
-    _fake_run(run, config)
+    fake_run(run, config)
     rng = np.random.default_rng(0)
     params = np.asarray(agent.initial_params) + rng.normal(0, 0.5, agent.num_params)
     np.savez(run / "params.npz", best=params, mean=params)
@@ -180,7 +169,7 @@ def test_pages_leave_out_runs_of_other_code_except_at_archived_scales(tmp_path):
     for scale in ("smoke", "reduced"):
         condition = next(iter(ex.conditions(figure, scale, task)))
         folder = tmp_path / scale / figure / task / condition / "seed0"
-        _fake_run(folder, ex.figure_config(figure, task, condition, scale, 0))
+        fake_run(folder, ex.figure_config(figure, task, condition, scale, 0))
         (folder / "summary.json").write_text(json.dumps({"generations": 3,
                                                          "code_hash": "0" * 12}))
         assert runs.made_by_this_code(folder) is False

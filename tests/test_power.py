@@ -93,3 +93,23 @@ def test_a_plateau_claim_says_whether_seeds_or_training_could_decide_it():
     rising = judged([[50, 150, 150], [60, 70, 70], [40, 90, 92], [50, 140, 141], [60, 80, 79]])
     n = int(rising.split(" seeds")[0])
     assert 5 < n <= 60 and "a plateau" in rising
+
+
+def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
+    from lndp import experiments as ex
+    from conftest import fake_run
+
+    # CartPole's 'LNDP without SA' is the same model and budget as SP μ 0.5 (a copied run)
+    for figure, condition in (("structural_plasticity", "sp_mu0.5_sigma0.1"),
+                              ("spontaneous_activity", "nosa_lndp"),
+                              ("spontaneous_activity", "sa_lndp")):
+        for seed in (0, 1):
+            config = ex.figure_config(figure, "cartpole", condition, "smoke", seed)
+            fake_run(tmp_path / figure / "cartpole" / condition / f"seed{seed}", config)
+    summary = power.curve_summary(tmp_path)
+    assert len(summary) == 2
+    copied = summary[summary.condition == "nosa_lndp"].iloc[0]
+    assert copied.also == ["structural_plasticity/sp_mu0.5_sigma0.1"] and copied.seeds == 2
+    assert summary[summary.condition == "sa_lndp"].iloc[0].also == []
+    only = power.curve_summary(tmp_path, figures=["structural_plasticity"])
+    assert list(only.condition) == ["sp_mu0.5_sigma0.1"] and only.iloc[0].also == []

@@ -9,6 +9,7 @@ Welch's test at the small seed counts used (where normal approximations flatter 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -104,27 +105,47 @@ def flatness(run_folders: Iterable, span: float, tail: float = FLAT_TAIL,
     return Flatness(mean, mean - half, mean + half, threshold, bool(mean + half < threshold))
 
 
-def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
+def _same_runs(folders: dict) -> str | None:
+    """What makes two conditions' rows the same runs (one copied for another figure, e.g.
+    'LNDP without SA' is SP μ 0.5 on CartPole): their seeds and every config field but the
+    seed. None without runs."""
+    if not folders:
+        return None
+    config = runs.load_config(next(iter(folders.values()))).to_dict()
+    config["train"].pop("seed", None)
+    return json.dumps([sorted(folders), config], sort_keys=True)
+
+
+def curve_summary(results_dir, current_only: bool = False,
+                  figures: Iterable[str] | None = None) -> "pd.DataFrame":
     """Per figure × task × condition of the finished runs under results_dir: seeds, the
     start and final mean fitness (first and last 10 generations; mean and s.d. over
     seeds), the task's floor, the curves' flatness over the learnable range floor → best
     fitness reached, and the mean seconds per generation on the machine that trained them
-    (what the next budget costs)."""
+    (what the next budget costs). Runs serving several figures (copies of one run) give
+    one row, under the first of them; `also` names the others as 'figure/condition'.
+    `figures`: only these figures' runs (default: all)."""
     import pandas as pd
 
     from lndp.study.evidence import gather
 
     ev = gather(results_dir, current_only=current_only)
-    rows = []
+    rows, seen = [], {}
     for (figure, task, condition), c in sorted(ev.conditions.items()):
+        if figures is not None and figure not in figures:
+            continue
+        folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
+        identity = _same_runs(folders)
+        if identity is not None and identity in seen:
+            seen[identity]["also"].append(f"{figure}/{condition}")
+            continue
         final = np.array(list(c.final.values()))
         facts = ev.tasks[(figure, task)]
         span = max(max(c.best.values(), default=facts.floor) - facts.floor, 1e-9)
-        folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
         flat = flatness(folders.values(), span)
         seconds = [float(r["seconds"]) for f in folders.values() for r in runs.read_log(f)
                    if r.get("seconds")]
-        rows.append({"figure": figure, "task": task, "condition": condition,
+        rows.append({"figure": figure, "task": task, "condition": condition, "also": [],
                      "seeds": len(final), "start": np.mean(list(c.start.values())),
                      "final": final.mean(), "final_sd": final.std(ddof=1) if len(final) > 1
                      else float("nan"), "floor": facts.floor, "best": facts.floor + span,
@@ -132,6 +153,8 @@ def curve_summary(results_dir, current_only: bool = False) -> "pd.DataFrame":
                      "flattened": flat.flattened,
                      "seconds_per_generation": float(np.mean(seconds)) if seconds
                      else float("nan")})
+        if identity is not None:
+            seen[identity] = rows[-1]
     return pd.DataFrame(rows)
 
 
