@@ -71,7 +71,7 @@ def test_finished_runs_are_read_and_twins_copied(tmp_path):
 def test_a_finished_run_with_another_config_is_not_silently_reused(tmp_path):
     config = ex.figure_config("network_development", "cartpole", "lndp", "smoke", 0)
     fake_run(tmp_path / "network_development/cartpole/lndp/seed0",
-              config.replace(**{"model.mu_conn": 1.0}))
+             config.replace(**{"model.mu_conn": 1.0}))
     with pytest.raises(RuntimeError, match="retrain=True"):
         ex.run_figure("network_development", "smoke", results_dir=tmp_path, verbose=False)
 
@@ -84,7 +84,7 @@ def test_without_train_missing_nothing_is_trained(tmp_path, monkeypatch):
     figure, scale = "structural_plasticity", "smoke"
     task, condition = "foraging", next(iter(ex.conditions(figure, scale)))
     fake_run(tmp_path / figure / task / condition / "seed0",
-              ex.figure_config(figure, task, condition, scale, 0))
+             ex.figure_config(figure, task, condition, scale, 0))
     results = ex.run_figure(figure, scale, seeds=2, results_dir=tmp_path, verbose=False,
                             train_missing=False)
     assert list(results.runs.status) == ["finished (read)"]
@@ -101,7 +101,7 @@ def test_only_conditions_restricts_the_runs_and_rejects_unknown_names(tmp_path):
     figure = "structural_plasticity"
     for condition in ("sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"):
         fake_run(tmp_path / figure / "cartpole" / condition / "seed0",
-                  ex.figure_config(figure, "cartpole", condition, "reduced", 0))
+                 ex.figure_config(figure, "cartpole", condition, "reduced", 0))
     results = ex.run_figure(figure, "reduced", seeds=1, results_dir=tmp_path, verbose=False,
                             only_tasks=["cartpole"], train_missing=False,
                             only_conditions=["sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"])

@@ -5,6 +5,8 @@ import pytest
 
 from lndp.study import power
 
+from conftest import fake_run
+
 
 def test_welch_power_is_its_size_under_no_effect_and_grows_with_seeds_and_effect():
     # no effect: "a beats b" only by chance, one tail of a two-sided 5 % test
@@ -97,7 +99,6 @@ def test_a_plateau_claim_says_whether_seeds_or_training_could_decide_it():
 
 def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
     from lndp import experiments as ex
-    from conftest import fake_run
 
     # CartPole's 'LNDP without SA' is the same model and budget as SP μ 0.5 (a copied run)
     for figure, condition in (("structural_plasticity", "sp_mu0.5_sigma0.1"),

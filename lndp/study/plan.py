@@ -70,7 +70,7 @@ def planned_runs(results_dir: str | Path | None = None, scale: str = "reduced"):
     return pd.DataFrame(rows)
 
 
-def _seed_list(seeds) -> str:
+def seed_list(seeds) -> str:
     """'0–12' for a run of consecutive seeds, else '0, 2, 5'."""
     seeds = list(seeds)
     if seeds == list(range(min(seeds), max(seeds) + 1)):
@@ -94,7 +94,7 @@ def plan_table(results_dir: str | Path | None = None, scale: str = "reduced"):
             f"{int(v) if isinstance(v, float) and v.is_integer() else v}"
             for k, v in row.items() if pd.notna(v))
 
-    return planned.assign(seeds=planned.seeds.map(_seed_list),
+    return planned.assign(seeds=planned.seeds.map(seed_list),
                           conditions=planned.conditions.map(", ".join),
                           budget=planned[budget].apply(budget_text, axis=1)
                           ).drop(columns=budget)
@@ -190,4 +190,4 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
 
 __all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "stages",
            "environment_steps", "budget_table", "rules_hash", "load_plan", "rules_check",
-           "rule_changes", "planned_runs", "plan_table"]
+           "rule_changes", "planned_runs", "plan_table", "seed_list"]

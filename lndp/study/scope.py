@@ -123,7 +123,7 @@ def stage_table(ev: Evidence, section: str, results_dir: str | Path | None = Non
         for stage, seeds in enumerate(stage_seeds, 1):
             runs = frozenset(r for r in scopes[claim] if r[3] in set(seeds))
             judged = judge_claim(ev, claim, runs)
-            rows.append({"claim": claim, "stage": stage, "seeds": f"{seeds[0]}–{seeds[-1]}",
+            rows.append({"claim": claim, "stage": stage, "seeds": plan.seed_list(seeds),
                          "runs": judged.runs, "verdict": judged.shown,
                          "result": judged.verdict.result})
     return pd.DataFrame(rows, columns=["claim", "stage", "seeds", "runs", "verdict", "result"])
