@@ -33,6 +33,17 @@ FIGURES = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp", "netw
 
 #: seeds per condition when `run_figure(seeds=None)`
 DEFAULT_SEEDS = {"smoke": 1, "reduced": 3, "cpu": 5, "paper": 5}
+#: the figures whose pages (and claims 2a–2c, 3b) read an evaluation of each trained run's
+#: ES-mean parameters over fresh lifetimes → episodes per lifetime (None: the run's own;
+#: the paper's SA figure shows 3 episodes)
+EVALUATED_FIGURES = {"spontaneous_activity": 3, "ndp_vs_lndp": None}
+
+
+def evaluation_trials(scale: str) -> int:
+    """Evaluation lifetimes per trained run (`evaluate_runs`) at a scale."""
+    return 4 if scale == "smoke" else 20
+
+
 #: where `run_figure(results_dir=None)` keeps the runs of each scale (relative to the
 #: project root). Separate folders, so that a paper-scale run never meets a committed
 #: reduced run of the same figure/task/condition/seed (different configs: an error).
@@ -213,11 +224,15 @@ def label(name: str) -> str:
         return name
 
 
+def _check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        raise ValueError(f"scale: unknown scale {scale!r}; valid: {', '.join(SCALES)}")
+
+
 def _check(figure: str, scale: str) -> None:
     if figure not in FIGURES:
         raise ValueError(f"figure: unknown figure {figure!r}; valid: {', '.join(FIGURES)}")
-    if scale not in SCALES:
-        raise ValueError(f"scale: unknown scale {scale!r}; valid: {', '.join(SCALES)}")
+    _check_scale(scale)
 
 
 def figure_config(figure: str, task: str, condition: str, scale: str, seed: int,
@@ -390,7 +405,7 @@ def run_figure(
     seeds: a count (seeds 0..k-1), a list of seeds, or None (DEFAULT_SEEDS[scale]).
     results_dir: the run folders; None: the scale's own folder (RESULTS_DIRS[scale]).
     n_eval_trials: evaluation lifetimes per trained run for the figures that evaluate the
-    trained parameters (spontaneous_activity, ndp_vs_lndp); default 4 at smoke, 20 otherwise.
+    trained parameters (EVALUATED_FIGURES); default `evaluation_trials(scale)`.
     only_tasks: restrict to these of the figure's tasks (e.g. to run the cheap ones first).
     only_conditions: restrict to these of the figure's conditions (e.g. to split one task's
     runs between two processes); a name no task of the figure has is an error.
@@ -460,13 +475,32 @@ def run_figure(
     results = FigureResults(figure, scale, found,
                             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                             missing=missing.reset_index(drop=True))
-    if figure in ("spontaneous_activity", "ndp_vs_lndp") and len(found):
-        n = n_eval_trials or (4 if scale == "smoke" else 20)
-        episodes = 3 if figure == "spontaneous_activity" else None
-        results.evaluation = evaluate_runs(results.runs, n, n_episodes=episodes, retrain=retrain)
+    if figure in EVALUATED_FIGURES and len(found):
+        results.evaluation = evaluate_runs(results.runs, n_eval_trials or evaluation_trials(scale),
+                                           n_episodes=EVALUATED_FIGURES[figure], retrain=retrain)
         if only_tasks is None and only_conditions is None:  # the figure's table: all of it
             results.evaluation.to_csv(results_dir / figure / "evaluation.csv", index=False)
     return results
+
+
+def evaluate_finished(scale: str, results_dir: str | Path | None = None) -> pd.DataFrame:
+    """Evaluate (and cache) every finished run this code made of the figures that evaluate
+    their runs, with the settings their pages use at this scale. A figure page evaluates
+    only its own seeds; the claims that read evaluations (2a–2c, 3b) are judged on every
+    seed their plan lists, so the results page calls this before it gathers the evidence.
+    Returns the evaluations (`evaluate_runs`), cached ones included."""
+    from lndp.study.runs import list_runs
+
+    _check_scale(scale)
+    results_dir = results_folder(scale, results_dir)
+    frames = []
+    for figure, episodes in EVALUATED_FIGURES.items():
+        found = pd.DataFrame([{"figure": r.figure, "task": r.task, "condition": r.condition,
+                               "label": label(r.condition), "seed": r.seed, "path": str(r.path)}
+                              for r in list_runs(results_dir, figure, current_only=True)])
+        if len(found):
+            frames.append(evaluate_runs(found, evaluation_trials(scale), n_episodes=episodes))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def evaluate_runs(runs: pd.DataFrame, n_trials: int, n_episodes: int | None = None,
@@ -523,6 +557,7 @@ from lndp.study.development import (Development, record_development,  # noqa: E4
 
 __all__ = ["FIGURES", "DEFAULT_SEEDS", "RESULTS_DIRS", "FigureResults", "Development",
            "Condition", "condition", "condition_records", "conditions", "tasks", "label",
-           "run_figure", "evaluate_runs", "reference_lines", "record_development",
+           "run_figure", "evaluate_runs", "evaluate_finished", "EVALUATED_FIGURES",
+           "evaluation_trials", "reference_lines", "record_development",
            "save_development", "figure_config", "project_root", "resolve", "results_folder",
            "sa_steps"]

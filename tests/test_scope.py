@@ -95,3 +95,26 @@ def test_the_registered_plan_marks_every_claim_of_the_cpu_scale():
     runs = scope.claim_runs("cpu")
     assert set(runs) == set(claims.CLAIMS)  # every claim has planned runs at cpu scale
     assert len(runs["1b"]) == 4 * 13 and len(runs["4a"]) == 4 * 5
+
+
+def test_a_run_the_rules_cannot_read_is_not_counted_as_in(tmp_path):
+    """2c reads evaluations: a finished but unevaluated run of its figure is not one of
+    its runs yet (the claim stays interim), whatever its training log says."""
+    import numpy as np
+
+    from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
+
+    figure = "spontaneous_activity"
+    conditions = {}
+    for name, sd in (("sa_lndp", 30.0), ("nosa_lndp", 10.0)):
+        c = ConditionEvidence(final={s: 100.0 for s in range(4)})
+        for seed in range(3):  # seed 3 trained, never evaluated
+            c.episodes[seed] = np.array([100.0, 120.0, 140.0])
+            c.episode_sd[seed] = sd + seed
+        conditions[(figure, "cartpole", name)] = c
+    ev = Evidence(conditions, {(figure, "cartpole"): TaskFacts(9.4, "floor", 200.0)})
+    (tmp_path / "plan.json").write_text(json.dumps({"scales": {"cpu": {"claims": {"2c": [
+        {"figure": figure, "task": "cartpole", "conditions": ["sa_lndp", "nosa_lndp"],
+         "seeds": [0, 1, 2, 3]}]}}}}))
+    two_c = {j.verdict.claim: j for j in scope.judge(ev, "cpu", tmp_path)}["2c"]
+    assert (two_c.done, two_c.planned) == (6, 8) and two_c.interim

@@ -11,36 +11,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from lndp.study import claims, evidence, runs, scope
+from lndp.study import claims, evidence, scope
 
 #: the claims the corrected section repeats: claim → task
 REPEATED = {"1b": "foraging", "3b": "foraging"}
 
 
-def evaluate_finished(results_dir: str | Path, n_trials: int = 20,
-                      current_only: bool = True) -> None:
-    """Evaluate (and cache) every finished run of the NDP-vs-LNDP figure in results_dir
-    (claim 3b reads them; only runs this code made, with `current_only`), as that
-    figure's page does for its own scale (`lndp.experiments.evaluate_runs`)."""
-    from lndp.experiments import evaluate_runs, label
-
-    found = [{"figure": r.figure, "task": r.task, "condition": r.condition,
-              "label": label(r.condition), "seed": r.seed, "path": str(r.path)}
-             for r in runs.list_runs(results_dir, claims.NDP_FIGURE,
-                                     current_only=current_only)]
-    if found:
-        evaluate_runs(pd.DataFrame(found), n_trials)
-
-
 def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path,
                        section: str = "cpu-corrected",
-                       results_dir: str | Path | None = None) -> pd.DataFrame:
+                       results_dir: str | Path | None = None,
+                       scale: str = "cpu") -> pd.DataFrame:
     """One row per repeated claim: its verdict and result on each model (only runs this
     code made; a side without runs reads 'not run yet'). Both sides are judged on the
     runs `section` plans (the same figures, conditions and seeds on both models), each
-    marked interim while its own runs of them are not all finished."""
+    marked interim while its own runs of them are not all finished. Every finished run of
+    an evaluated figure in both folders is evaluated first, with `scale`'s settings."""
+    from lndp.experiments import evaluate_finished
+
     for folder in (reference_dir, corrected_dir):
-        evaluate_finished(folder)
+        evaluate_finished(scale, folder)
     sides = {"reference": evidence.gather(reference_dir, current_only=True),
              "corrected": evidence.gather(corrected_dir, current_only=True)}
     planned = scope.claim_runs(section, results_dir)
@@ -55,4 +44,4 @@ def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path,
     return pd.DataFrame(rows)
 
 
-__all__ = ["REPEATED", "evaluate_finished", "profile_comparison"]
+__all__ = ["REPEATED", "profile_comparison"]

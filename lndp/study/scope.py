@@ -35,10 +35,17 @@ def claim_runs(section: str, results_dir: str | Path | None = None
 
 
 def finished(ev: Evidence, runs: frozenset[Run]) -> int:
-    """How many of these runs the evidence holds (finished, and made by this code when
-    it was gathered with `current_only`)."""
-    return sum(seed in ev.get(figure, task, condition).final
-               for figure, task, condition, seed in runs)
+    """How many of these runs the evidence holds in full: finished (and made by this code
+    when it was gathered with `current_only`) and, in a figure that evaluates its runs,
+    evaluated — a run the rules cannot read is not counted as in."""
+    from lndp.experiments import EVALUATED_FIGURES
+
+    def held(figure: str, task: str, condition: str, seed: int) -> bool:
+        condition_evidence = ev.get(figure, task, condition)
+        return seed in condition_evidence.final and (
+            figure not in EVALUATED_FIGURES or seed in condition_evidence.episodes)
+
+    return sum(held(*run) for run in runs)
 
 
 @dataclass(frozen=True)
