@@ -97,6 +97,35 @@ def test_a_plateau_claim_says_whether_seeds_or_training_could_decide_it():
     assert 5 < n <= 60 and "a plateau" in rising
 
 
+def test_a_share_straddling_its_line_says_how_many_seeds_would_settle_it():
+    """4a: a task whose interval of the share of changes straddles 50 % gets a seed count
+    for 80 % power; a task already on one side is not mentioned."""
+    import pandas as pd
+
+    from lndp.study import claims
+    from lndp.study.evidence import Evidence
+
+    # at the line, an interval clears it only by chance (one side of a 95 % interval)
+    assert power.interval_power(0.5, 0.2, 0.5, 10) < 0.05
+    powers = [power.interval_power(0.6, 0.28, 0.5, n) for n in (5, 20, 60)]
+    assert powers == sorted(powers) and powers[-1] > 0.75
+    assert power.interval_power(0.2, 0.05, 0.5, 5) > 0.99  # clearly below counts too
+    shares = {"cartpole": [0.92, 0.92, 1.0, 0.86, 0.75], "acrobot": [0.38, 0.8, 0.45, 0.38, 1.0]}
+    rows = [{"task": task, "seed": seed, "parameters": parameters, "key": seed,
+             "changes": 100 if parameters == "evolved" else 3,
+             "measurable": parameters == "evolved", "top_share": share,
+             "final_density": 0.5}
+            for task, values in shares.items() for seed, share in enumerate(values)
+            for parameters in ("evolved", "untrained")]
+    ev = Evidence(development=pd.DataFrame(rows))
+    verdict = claims.critical_periods(ev)
+    assert verdict.verdict == claims.INCONCLUSIVE
+    needed = power.decisive_seeds(ev, [verdict]).needed[0]
+    assert needed.startswith("acrobot: share 60%") and "cartpole" not in needed
+    n = int(needed.split("; ")[1].split(" seeds")[0])
+    assert 20 < n <= 200
+
+
 def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
     from lndp import experiments as ex
 

@@ -57,6 +57,19 @@ def tost_power(difference: float, sd_a: float, sd_b: float, margin: float, n: in
     return float(np.mean(p < alpha))
 
 
+def interval_power(mean: float, sd: float, line: float, n: int, sims: int = 20_000,
+                   seed: int = 0) -> float:
+    """Probability that the 95 % t interval of n normal seeds (true mean `mean`, s.d.
+    `sd`) lies wholly on the mean's side of `line`: rules that read a level against a
+    threshold (claim 4a's share of changes, 2b's gains)."""
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(mean, max(sd, 1e-12), (sims, n))
+    half = _scipy.t.ppf(0.975, n - 1) * draws.std(axis=1, ddof=1) / np.sqrt(n)
+    centre = draws.mean(axis=1)
+    cleared = centre - half >= line if mean >= line else centre + half < line
+    return float(np.mean(cleared))
+
+
 def every_seed_power(p_each: float, q_each: float, n: int) -> float:
     """Probability that all n seeds of one condition pass (each with probability p_each)
     and none of the other's n does (each with q_each): rules of the form 'every LNDP seed
@@ -193,6 +206,34 @@ def _plateau_needed(gain12, gain23, n_now: int) -> str:
     return "; ".join(parts)
 
 
+def _concentration_needed(development: "pd.DataFrame") -> str:
+    """4a ("changes concentrate in critical periods"): per task whose interval of the
+    evolved share straddles the rule's line, the seeds with measurable lifetimes that
+    would put it on one side with 80 % power, if the share per seed is as observed."""
+    from lndp.study import claims
+
+    parts = []
+    for task, group in development.groupby("task", sort=False):
+        shares = claims._seed_means(group, "evolved", "top_share", measurable_only=True)
+        if len(shares) < 2:
+            parts.append(f"{task}: fewer than 2 seeds with enough changes to measure; it "
+                         f"needs training at which the networks keep changing")
+            continue
+        values = np.array(list(shares.values()))
+        mean, sd = float(values.mean()), float(values.std(ddof=1))
+        half = _scipy.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
+        if mean - half >= claims.CRITICAL_SHARE or mean + half < claims.CRITICAL_SHARE:
+            continue  # already on one side
+        n = seeds_for(lambda k: interval_power(mean, sd, claims.CRITICAL_SHARE, k),
+                      n_min=len(values) + 1, n_max=200)
+        side = "at or above" if mean >= claims.CRITICAL_SHARE else "below"
+        parts.append(f"{task}: share {mean:.0%}, s.d. {sd:.0%} over {len(values)} seeds; "
+                     f"{n or 'more than 200'} seeds for its interval to lie {side} "
+                     f"{claims.CRITICAL_SHARE:.0%} with 80 % power (normal approximation), "
+                     f"if the share is as observed")
+    return "; ".join(parts) if parts else "every task's interval is on one side of the line"
+
+
 def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
     """For each claim still inconclusive: the seeds per condition its rule would need for
     80 % power at the seed-to-seed spread observed, for the effect the plan sizes for
@@ -220,6 +261,10 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
             n_now = len(ev.get(claims.SA_FIGURE, "cartpole", "nosa_lndp").episodes)
             rows.append({"claim": claim, "comparison": task,
                          "needed": _plateau_needed(*verdict.effects, n_now)})
+            continue
+        if claim == "4a":
+            rows.append({"claim": claim, "comparison": task,
+                         "needed": _concentration_needed(ev.development)})
             continue
         if not pairs:
             rows.append({"claim": claim, "comparison": task, "needed":
@@ -263,5 +308,6 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
 
 
 __all__ = ["ALPHA", "TARGET", "FLAT_TAIL", "FLAT_FRACTION", "welch_power", "tost_power",
+           "interval_power",
            "every_seed_power", "seeds_for", "Flatness", "flatness", "curve_summary",
            "decisive_seeds"]
