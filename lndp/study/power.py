@@ -177,13 +177,12 @@ def _needed(power_at, n_now: int) -> str:
 
 
 def _seeds_to_clear(estimate: float, lo: float, hi: float, line: float, n_now: int) -> int | None:
-    """Seeds at which a 95 % t interval of this spread, centred on the estimate, would
-    no longer reach `line` (None: more than 60, or the estimate sits on the line)."""
+    """Seeds at which a 95 % t interval would lie wholly on the estimate's side of `line`
+    with 80 % power, at the spread of the interval (lo, hi) over n_now seeds (None: more
+    than 60)."""
     sd = (hi - lo) / 2 * np.sqrt(n_now) / _scipy.t.ppf(0.975, n_now - 1)
-    for n in range(max(n_now, 2), 61):
-        if _scipy.t.ppf(0.975, n - 1) * sd / np.sqrt(n) < abs(estimate - line):
-            return n
-    return None
+    return seeds_for(lambda n: interval_power(estimate, sd, line, n), n_min=max(n_now, 2),
+                     n_max=60)
 
 
 def _plateau_needed(gain12, gain23, n_now: int) -> str:
@@ -202,7 +201,7 @@ def _plateau_needed(gain12, gain23, n_now: int) -> str:
             n = _seeds_to_clear(effect.estimate, effect.lo, effect.hi, line, n_now)
             parts.append(f"{n or 'more than 60'} seeds for the interval of the observed "
                          f"{effect.label.split(': ')[-1]} ({effect.estimate:+.1f}) to clear "
-                         f"{line:.1f}: {outcome}")
+                         f"{line:.1f} with 80 % power: {outcome}")
     return "; ".join(parts)
 
 
@@ -225,7 +224,7 @@ def _concentration_needed(development: "pd.DataFrame") -> str:
         if mean - half >= claims.CRITICAL_SHARE or mean + half < claims.CRITICAL_SHARE:
             continue  # already on one side
         n = seeds_for(lambda k: interval_power(mean, sd, claims.CRITICAL_SHARE, k),
-                      n_min=len(values) + 1, n_max=200)
+                      n_min=len(values), n_max=200)
         side = "at or above" if mean >= claims.CRITICAL_SHARE else "below"
         parts.append(f"{task}: share {mean:.0%}, s.d. {sd:.0%} over {len(values)} seeds; "
                      f"{n or 'more than 200'} seeds for its interval to lie {side} "
