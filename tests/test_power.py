@@ -139,7 +139,7 @@ def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
     summary = power.curve_summary(tmp_path)
     assert len(summary) == 2
     copied = summary[summary.condition == "nosa_lndp"].iloc[0]
-    assert copied.also == ["structural_plasticity/sp_mu0.5_sigma0.1"] and copied.seeds == 2
+    assert copied.also == [("structural_plasticity", "sp_mu0.5_sigma0.1")] and copied.seeds == 2
     assert summary[summary.condition == "sa_lndp"].iloc[0].also == []
     only = power.curve_summary(tmp_path, figures=["structural_plasticity"])
     assert list(only.condition) == ["sp_mu0.5_sigma0.1"] and only.iloc[0].also == []

@@ -136,7 +136,7 @@ def curve_summary(results_dir, current_only: bool = False,
     seeds), the task's floor, the curves' flatness over the learnable range floor → best
     fitness reached, and the mean seconds per generation on the machine that trained them
     (what the next budget costs). Runs serving several figures (copies of one run) give
-    one row, under the first of them; `also` names the others as 'figure/condition'.
+    one row, under the first of them; `also` lists the others as (figure, condition).
     `figures`: only these figures' runs (default: all)."""
     import pandas as pd
 
@@ -150,7 +150,7 @@ def curve_summary(results_dir, current_only: bool = False,
         folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
         identity = _same_runs(folders)
         if identity is not None and identity in seen:
-            seen[identity]["also"].append(f"{figure}/{condition}")
+            seen[identity]["also"].append((figure, condition))
             continue
         final = np.array(list(c.final.values()))
         facts = ev.tasks[(figure, task)]
