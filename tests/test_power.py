@@ -124,6 +124,16 @@ def test_a_share_straddling_its_line_says_how_many_seeds_would_settle_it():
     assert needed.startswith("acrobot: share 60%") and "cartpole" not in needed
     n = int(needed.split("; ")[1].split(" seeds")[0])
     assert 20 < n <= 200
+    # concentrated, but not clearly more than a measurable untrained control
+    evolved, untrained = [0.9, 0.95, 0.85, 0.92], [0.85, 0.97, 0.80, 0.93]
+    rows = [{"task": "foraging", "seed": seed, "parameters": parameters, "key": seed,
+             "changes": 100, "measurable": True, "top_share": share, "final_density": 0.5}
+            for parameters, values in (("evolved", evolved), ("untrained", untrained))
+            for seed, share in enumerate(values)]
+    ev = Evidence(development=pd.DataFrame(rows))
+    assert claims.critical_periods(ev).verdict == claims.INCONCLUSIVE
+    needed = power.decisive_seeds(ev, [claims.critical_periods(ev)]).needed[0]
+    assert needed.startswith("foraging: evolved − untrained share +0.02 over 4 paired seeds")
 
 
 def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):

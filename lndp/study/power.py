@@ -205,32 +205,51 @@ def _plateau_needed(gain12, gain23, n_now: int) -> str:
     return "; ".join(parts)
 
 
+def _straddle_needed(values, line: float, n_max: int = 200) -> int | None | bool:
+    """Seeds at which the 95 % t interval of per-seed values like these would lie wholly
+    on their mean's side of `line` with 80 % power (None: more than n_max); False when
+    their interval already does."""
+    values = np.asarray(list(values), float)
+    mean, sd = float(values.mean()), float(values.std(ddof=1))
+    half = _scipy.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
+    if mean - half >= line or mean + half < line:
+        return False
+    return seeds_for(lambda k: interval_power(mean, sd, line, k), n_min=len(values),
+                     n_max=n_max)
+
+
 def _concentration_needed(development: "pd.DataFrame") -> str:
     """4a ("changes concentrate in critical periods"): per task whose interval of the
-    evolved share straddles the rule's line, the seeds with measurable lifetimes that
-    would put it on one side with 80 % power, if the share per seed is as observed."""
+    evolved share straddles the rule's line (or whose excess over the untrained control's
+    share straddles 0), the seeds with measurable lifetimes that would put it on one side
+    with 80 % power, if the per-seed values are as observed."""
     from lndp.study import claims
 
     parts = []
     for task, group in development.groupby("task", sort=False):
         shares = claims._seed_means(group, "evolved", "top_share", measurable_only=True)
+        control = claims._seed_means(group, "untrained", "top_share", measurable_only=True)
         if len(shares) < 2:
             parts.append(f"{task}: fewer than 2 seeds with enough changes to measure; it "
                          f"needs training at which the networks keep changing")
             continue
         values = np.array(list(shares.values()))
-        mean, sd = float(values.mean()), float(values.std(ddof=1))
-        half = _scipy.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
-        if mean - half >= claims.CRITICAL_SHARE or mean + half < claims.CRITICAL_SHARE:
-            continue  # already on one side
-        n = seeds_for(lambda k: interval_power(mean, sd, claims.CRITICAL_SHARE, k),
-                      n_min=len(values), n_max=200)
-        side = "at or above" if mean >= claims.CRITICAL_SHARE else "below"
-        parts.append(f"{task}: share {mean:.0%}, s.d. {sd:.0%} over {len(values)} seeds; "
-                     f"{n or 'more than 200'} seeds for its interval to lie {side} "
-                     f"{claims.CRITICAL_SHARE:.0%} with 80 % power (normal approximation), "
-                     f"if the share is as observed")
-    return "; ".join(parts) if parts else "every task's interval is on one side of the line"
+        n = _straddle_needed(values, claims.CRITICAL_SHARE)
+        if n is not False:
+            side = "at or above" if values.mean() >= claims.CRITICAL_SHARE else "below"
+            parts.append(f"{task}: share {values.mean():.0%}, s.d. {values.std(ddof=1):.0%} "
+                         f"over {len(values)} seeds; {n or 'more than 200'} seeds for its "
+                         f"interval to lie {side} {claims.CRITICAL_SHARE:.0%} with 80 % power "
+                         f"(normal approximation), if the share is as observed")
+        paired = sorted(set(shares) & set(control))
+        if len(control) >= 2 and len(paired) >= 2:
+            gaps = [shares[k] - control[k] for k in paired]
+            n = _straddle_needed(gaps, 0.0)
+            if n is not False:
+                parts.append(f"{task}: evolved − untrained share {np.mean(gaps):+.2f} over "
+                             f"{len(gaps)} paired seeds; {n or 'more than 200'} seeds for "
+                             f"its interval to exclude 0 with 80 % power")
+    return "; ".join(parts) if parts else "every task's intervals are on one side of the lines"
 
 
 def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
