@@ -98,3 +98,37 @@ def test_the_plan_table_gives_seeds_as_a_range_and_the_budget_in_one_column(tmp_
     # an entry without a budget field reads without it (no 'nan'), integers without '.0'
     assert list(table.budget) == ["popsize 64, generations 500", "popsize 64"]
     assert not any(c.startswith("budget_") for c in table.columns)
+
+
+def test_the_compute_table_counts_planned_runs_and_the_time_they_took(tmp_path):
+    """Per section: distinct planned runs (a run two claims list counts once), finished
+    ones among them, and the recorded minutes of every trained run (a copy once)."""
+    from conftest import fake_run
+
+    from lndp import experiments as ex
+
+    figure, task = "structural_plasticity", "foraging"
+    sp, nosp = "sp_mu0.5_sigma0.1", "nosp_mu0.5_sigma0.1"
+    entry = {"figure": figure, "task": task, "conditions": [sp, nosp], "seeds": [0, 1]}
+    sections = {"main": {"scale": "cpu", "results_dir": str(tmp_path / "main"),
+                         "core_hours": {"planned_total": 1.5},
+                         "claims": {"1b": [entry], "4a": [{**entry, "conditions": [sp]}]}},
+                "pilot": {"scale": "cpu", "results_dir": str(tmp_path / "pilot"),
+                          "claims": {"1b": [{**entry, "seeds": [100]}]}},
+                "other": {"scale": "reduced", "claims": {}}}
+    (tmp_path / "plan.json").write_text(json.dumps({"scales": sections}))
+    for folder, seed, minutes in (("main", 0, 30), ("main", 1, 60), ("pilot", 100, 12)):
+        run = tmp_path / folder / figure / task / sp / f"seed{seed}"
+        fake_run(run, ex.figure_config(figure, task, sp, "cpu", seed))
+        (run / "summary.json").write_text(json.dumps({"total_seconds": 60 * minutes}))
+    twin = tmp_path / "main" / "network_development" / task / "lndp" / "seed0"
+    fake_run(twin, ex.figure_config(figure, task, sp, "cpu", 0))  # a copy: counted once
+    (twin / "summary.json").write_text(json.dumps({"total_seconds": 1800}))
+    table = plan.compute_table("cpu", tmp_path).set_index("section")
+    assert list(table.index) == ["main", "pilot", "total"]
+    assert table.loc["main", "planned runs"] == 4 and table.loc["main", "finished"] == 2
+    assert table.loc["main", "core-hours spent"] == 1.5
+    assert table.loc["main", "core-hours planned"] == 1.5
+    assert table.loc["pilot", "finished"] == 1 and table.loc["pilot", "core-hours spent"] == 0.2
+    assert table.loc["total", "core-hours spent"] == 1.7
+    assert table.loc["total", "planned runs"] == 6

@@ -107,6 +107,45 @@ def sections_of(scale: str, results_dir: str | Path | None = None) -> dict[str, 
     return {name: s for name, s in sections.items() if s.get("scale", name) == scale}
 
 
+def section_runs(section: str, results_dir: str | Path | None = None
+                 ) -> dict[str, frozenset[tuple[str, str, str, int]]]:
+    """Claim → every run (figure, task, condition, seed) a plan section lists for it ({}
+    for a section not in the plan)."""
+    found = load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
+    return {claim: frozenset((entry["figure"], entry["task"], condition, int(seed))
+                             for entry in entries for condition in entry["conditions"]
+                             for seed in entry["seeds"])
+            for claim, entries in found.items()}
+
+
+def compute_table(scale: str, results_dir: str | Path | None = None):
+    """One row per plan section of a scale (pilots included) and a total: the distinct
+    runs it plans, how many of them are finished, the core-hours the plan registered for
+    it (where it did) and the core-hours its finished runs took as each recorded (one core
+    per run; a run two figures share counts once)."""
+    import pandas as pd
+
+    from lndp.experiments import resolve
+    from lndp.study.runs import finished_runs
+
+    rows = []
+    for name, section in sections_of(scale, results_dir).items():
+        planned = frozenset().union(*section_runs(name, results_dir).values())
+        folder = resolve(section.get("results_dir", f"results/{name}"))
+        done = finished_runs(folder)
+        keys = set(zip(done.figure, done.task, done.condition, done.seed))
+        rows.append({"section": name, "planned runs": len(planned),
+                     "finished": len(planned & keys),
+                     "core-hours planned": section.get("core_hours", {}).get("planned_total"),
+                     "core-hours spent": float(done[~done["copy"]].minutes.sum() / 60)})
+    table = pd.DataFrame(rows, columns=["section", "planned runs", "finished",
+                                        "core-hours planned", "core-hours spent"])
+    if len(table) > 1:
+        total = table.drop(columns="section").sum(min_count=1)
+        table.loc[len(table)] = {"section": "total", **total.to_dict()}
+    return table
+
+
 def entry_stages(claims: dict) -> list[tuple[str, dict, int]]:
     """Every entry of a section's claims as (claim, entry, stage), in plan order. An entry
     is a later stage (1, 2, ...) of its claim when an earlier entry of that claim has the
@@ -188,6 +227,7 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     return pd.DataFrame(rows)
 
 
-__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "stages",
+__all__ = ["RULE_FILES", "BUDGET_FIELDS", "plan_folder", "sections_of", "section_runs",
+           "compute_table", "stages",
            "environment_steps", "budget_table", "rules_hash", "load_plan", "rules_check",
            "rule_changes", "planned_runs", "plan_table", "seed_list"]

@@ -27,11 +27,7 @@ Run = tuple[str, str, str, int]  # figure, task, condition, seed
 def claim_runs(section: str, results_dir: str | Path | None = None
                ) -> dict[str, frozenset[Run]]:
     """Claim → every run a plan section lists for it ({} for a section not in the plan)."""
-    found = plan.load_plan(results_dir).get("scales", {}).get(section, {}).get("claims", {})
-    return {claim: frozenset((entry["figure"], entry["task"], condition, int(seed))
-                             for entry in entries for condition in entry["conditions"]
-                             for seed in entry["seeds"])
-            for claim, entries in found.items()}
+    return plan.section_runs(section, results_dir)
 
 
 def finished(ev: Evidence, runs: frozenset[Run]) -> int:
