@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 from scipy import stats as _scipy
 
-from lndp.study import runs
+from lndp.study import runs, stats
 
 ALPHA = 0.05
 TARGET = 0.80
@@ -176,13 +176,13 @@ def _needed(power_at, n_now: int) -> str:
     return f"{n} seeds per condition" if n else "more than 60 seeds per condition"
 
 
-def _seeds_to_clear(estimate: float, lo: float, hi: float, line: float, n_now: int) -> int | None:
-    """Seeds at which a 95 % t interval would lie wholly on the estimate's side of `line`
-    with 80 % power, at the spread of the interval (lo, hi) over n_now seeds (None: more
-    than 60)."""
-    sd = (hi - lo) / 2 * np.sqrt(n_now) / _scipy.t.ppf(0.975, n_now - 1)
-    return seeds_for(lambda n: interval_power(estimate, sd, line, n), n_min=max(n_now, 2),
-                     n_max=60)
+def _seeds_to_clear(mean: float, sd: float, line: float, n_now: int,
+                    n_max: int = 60) -> int | None:
+    """Seeds (at least n_now) at which the 95 % t interval of normal per-seed values with
+    this mean and s.d. would lie wholly on the mean's side of `line` with 80 % power
+    (None: more than n_max)."""
+    return seeds_for(lambda n: interval_power(mean, sd, line, n), n_min=max(n_now, 2),
+                     n_max=n_max)
 
 
 def _plateau_needed(gain12, gain23, n_now: int) -> str:
@@ -198,7 +198,8 @@ def _plateau_needed(gain12, gain23, n_now: int) -> str:
     for effect, outcome in ((gain12, "a plateau (with gain 2→3 at or below it)"),
                             (gain23, "'keeps improving' (not reproduced)")):
         if effect.estimate > line:
-            n = _seeds_to_clear(effect.estimate, effect.lo, effect.hi, line, n_now)
+            sd = (effect.hi - effect.lo) / 2 * np.sqrt(n_now) / _scipy.t.ppf(0.975, n_now - 1)
+            n = _seeds_to_clear(effect.estimate, sd, line, n_now)
             parts.append(f"{n or 'more than 60'} seeds for the interval of the observed "
                          f"{effect.label.split(': ')[-1]} ({effect.estimate:+.1f}) to clear "
                          f"{line:.1f} with 80 % power: {outcome}")
@@ -206,16 +207,13 @@ def _plateau_needed(gain12, gain23, n_now: int) -> str:
 
 
 def _straddle_needed(values, line: float, n_max: int = 200) -> int | None | bool:
-    """Seeds at which the 95 % t interval of per-seed values like these would lie wholly
-    on their mean's side of `line` with 80 % power (None: more than n_max); False when
-    their interval already does."""
-    values = np.asarray(list(values), float)
-    mean, sd = float(values.mean()), float(values.std(ddof=1))
-    half = _scipy.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
-    if mean - half >= line or mean + half < line:
+    """`_seeds_to_clear` for per-seed values like these (None: more than n_max); False
+    when their 95 % t interval already lies on one side of `line`."""
+    interval = stats.t_interval(values)
+    if interval.lo >= line or interval.hi < line:
         return False
-    return seeds_for(lambda k: interval_power(mean, sd, line, k), n_min=len(values),
-                     n_max=n_max)
+    return _seeds_to_clear(interval.mean, float(np.std(list(values), ddof=1)), line,
+                           interval.n, n_max)
 
 
 def _concentration_needed(development: "pd.DataFrame") -> str:
