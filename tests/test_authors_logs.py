@@ -129,7 +129,12 @@ def check_run(key, path):
     # --- meta.json -----------------------------------------------------------------
     assert meta["run"] == {"figure": figure, "task": task, "condition": condition, "seed": seed}
     assert f"{meta['authors_repo'].split('github.com/')[-1]}@{meta['authors_commit']}" == control()["code"]
-    assert meta["generations_done"] == len(rows)
+    # meta.json is rewritten at each checkpoint (every 25 generations) and at the end;
+    # while a run is in progress its log.csv runs ahead of it
+    if meta["finished"]:
+        assert meta["generations_done"] == len(rows)
+    else:
+        assert meta["generations_done"] <= len(rows)
     assert meta["budget_registered"] == budget
     assert meta["budget_is_registered"] is True
     used = meta["budget_used"]
@@ -147,7 +152,8 @@ def check_run(key, path):
     assert any(u["field"] == "train.eigen_every" for u in meta["unmatched"])
     assert {"jax", "jaxlib", "evosax", "gymnax", "equinox"} <= set(meta["versions"])
     assert meta["versions"]["evosax"] == "0.1.6"
-    assert meta["cpu_model"] and meta["total_seconds"] > 0
+    assert meta["cpu_model"]
+    assert meta["total_seconds"] > 0 or not meta["finished"]
     assert len(rows) <= budget["generations"]
     if meta["finished"]:
         assert len(rows) == budget["generations"], (len(rows), budget["generations"])
