@@ -1,12 +1,25 @@
-"""Command line: `python -m lndp train|bench|book ...`; `python -m lndp COMMAND --help`."""
+"""Command line: `python -m lndp train|figure|queue|replay|bench|book ...`;
+`python -m lndp COMMAND --help` for each."""
 
 from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
+import json
 import sys
+from pathlib import Path
 
-from lndp.config import PROFILES, SCALES, TASKS, ConfigError, preset
+from lndp import bench, book
+from lndp.config import PROFILES, SCALES, TASKS, Config, ConfigError, preset
+from lndp.design.figures import FIGURES, NO_SP
+from lndp.design.layout import resolve, results_folder
+from lndp.design.plan import PlanError, section
+from lndp.pipeline import queue
+from lndp.pipeline.figures import run_figure
+from lndp.pipeline.replay import replay_runs
+from lndp.runfolder import RunFolderError, is_finished
+from lndp.train import train
 
 
 def _parse_value(text: str):
@@ -21,10 +34,6 @@ def _parse_value(text: str):
 
 
 def _fields_epilog() -> str:
-    import dataclasses
-
-    from lndp.config import Config
-
     lines = ["config fields for --set (default values; presets change some of them):"]
     for section in dataclasses.fields(Config):
         for f in dataclasses.fields(section.default_factory()):
@@ -83,8 +92,7 @@ def _train_config(args):
     if args.ndp:
         overrides["model.lifetime_updates"] = False
     if args.no_sp:
-        overrides["model.synaptogenesis"] = False
-        overrides["model.pruning"] = False
+        overrides |= NO_SP
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep:
@@ -94,8 +102,6 @@ def _train_config(args):
 
 
 def _figure_parser(sub) -> None:
-    from lndp.experiments import FIGURES
-
     p = sub.add_parser(
         "figure",
         help="train (or resume) every run of a figure",
@@ -115,8 +121,6 @@ def _figure_parser(sub) -> None:
 
 
 def _run_figure(args) -> int:
-    from lndp.experiments import run_figure
-
     try:
         run_figure(args.figure, args.scale, seeds=args.seeds, results_dir=args.results_dir,
                    only_tasks=args.tasks, only_conditions=args.conditions)
@@ -149,13 +153,6 @@ def _queue_parser(sub) -> None:
 
 
 def _run_queue(args) -> int:
-    import json
-    from pathlib import Path
-
-    from lndp.experiments import resolve
-    from lndp.study import queue
-    from lndp.study.runs import is_finished
-
     path = resolve(args.plan)
     if not path.is_file():
         print(f"error: --plan: no such plan file {path}", file=sys.stderr)
@@ -163,7 +160,7 @@ def _run_queue(args) -> int:
     try:
         plan = json.loads(path.read_text())
         if args.list:
-            found = queue.section(plan, args.section)
+            found = section(plan, args.section)
             for run in queue.share(plan, args.section, args.worker, args.workers):
                 folder = resolve(found["results_dir"]) / run.name
                 state = ("finished" if is_finished(folder) else
@@ -173,7 +170,7 @@ def _run_queue(args) -> int:
         for name, done in queue.run_queue(plan, args.section, args.worker, args.workers,
                                           commit=args.commit, verbose=True):
             print(f"{name}: {done}", flush=True)
-    except (queue.PlanError, json.JSONDecodeError) as error:
+    except (PlanError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
@@ -194,9 +191,6 @@ def _replay_parser(sub) -> None:
 
 
 def _run_replay(args) -> int:
-    from lndp.experiments import results_folder
-    from lndp.study.replay import replay_runs
-
     folder = results_folder(args.scale, args.results_dir)
     if not folder.is_dir():
         print(f"error: --results-dir: no such folder {folder}", file=sys.stderr)
@@ -216,15 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     _figure_parser(sub)
     _queue_parser(sub)
     _replay_parser(sub)
-    from lndp import bench, book
-
     bench.add_parser(sub)
     book.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         if args.command == "train":
-            from lndp.train import RunFolderError, train
-
             config = _train_config(args)
             try:
                 rows = train(config, args.out, resume=args.resume, overwrite=args.overwrite,

@@ -3,7 +3,7 @@
 Their model is an equinox module; its parameters, named by their leaf paths (e.g.
 ``gnn.Q.weight``, ``edge_fn.bias_n``, ``adde_fn.layers.0.weight``), map one to one onto the
 `reference` profile's parameters (equinox's ``weight`` is (out, in); flax's ``kernel`` is
-(in, out)). `flat_from_authors` turns them into the flat vector an `Agent` evaluates, so a
+(in, out)). `flat_from_authors` turns them into the flat vector an `Evaluator` evaluates, so a
 network evolved with their code can be run here, and the tests can feed both models the
 same parameters.
 """

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lndp.config import TASKS, preset
-from lndp.rollout import Agent
+from lndp.rollout import Evaluator
 from jax.sharding import Mesh
 
 from lndp.strategies import make_strategy
@@ -54,7 +54,7 @@ def matmul_peak(n: int = 2048, repeats: int = 5) -> float:
     return 2 * n**3 / seconds
 
 
-def step_flops(agent: Agent) -> float:
+def step_flops(agent: Evaluator) -> float:
     """XLA's FLOP count for one environment step of one individual (update + act + env)."""
     model = agent.model(agent.initial_params)
     key = jax.random.PRNGKey(0)
@@ -107,7 +107,7 @@ def bench_population(task: str, popsize: int, group: int | None | str = TRAINING
     members evaluated in groups of this size (None: all at once); by default as in
     training."""
     config = preset(task, "paper", **{"train.popsize": popsize, "task.n_trials": 1})
-    agent = Agent(config, full_length=True)
+    agent = Evaluator(config, full_length=True)
     mesh = Mesh(np.array(jax.devices()), ("pop",))
     group = EVAL_GROUPS.get(task) if group == TRAINING_GROUPS else group
     evaluate = jax.jit(population_evaluator(agent, popsize, mesh, group))

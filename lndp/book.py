@@ -11,25 +11,27 @@
    writes the HTML to ``_build/html/``. Notebook execution is off in ``_config.yml``:
    papermill already ran them.
 
-Smoke runs go to ``_build/smoke/results`` and ``_build/smoke/figures`` unless given, so
-they never mix with the reduced-scale results committed under ``results/``. At `reduced`
-and `paper` nothing is trained unless asked (``--train-missing``, ``--retrain``): the
-figures show the finished runs found and say which are missing, so a fresh clone builds
-the book from the committed results in minutes. `paper` runs live in ``results_paper/``
-(``lndp.experiments.RESULTS_DIRS``). The results page always reads real runs (``results/``,
-or the scale's folder / ``--results-dir`` when not at smoke scale).
+Each scale's runs and figures live in its own folders (`lndp.config.Scale`: results/cpu/,
+results/reduced/, results_paper/; smoke runs in ``_build/smoke/``), so scales never mix.
+Except at `smoke`, nothing is trained unless asked (``--train-missing``, ``--retrain``):
+the figures show the finished runs found and say which are missing, so a fresh clone
+builds the book from the committed results in minutes. The results page always reads
+real runs (the scale's folder or ``--results-dir``; at smoke scale, results/cpu/).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from lndp.config import SCALES
+from lndp.colab import CELL
+from lndp.config import SCALES, scale_record
+from lndp.design.layout import figures_folder
 
 NOTEBOOKS = ("structural_plasticity", "spontaneous_activity", "ndp_vs_lndp",
              "network_development", "results")
@@ -65,6 +67,7 @@ def add_parser(sub) -> None:
 
 def _ensure_kernel() -> None:
     """Make sure a `python3` kernel exists (ipykernel's own; installs it into the venv if not)."""
+    # the book's packages are an optional extra (lndp[book]): imported where they are used
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
@@ -93,9 +96,7 @@ def notebook_parameters(name: str, scale: str, results_dir: Path, figures_dir: P
 
 def execute_notebooks(scale: str, results_dir: Path, figures_dir: Path, out_dir: Path,
                       retrain: bool = False, train_missing: bool = True) -> None:
-    import os
-
-    import papermill as pm
+    import papermill as pm  # the optional book extra, as in _ensure_kernel
 
     _ensure_kernel()
     # The kernels inherit this: XLA's persistent compilation cache makes a rebuild skip
@@ -125,8 +126,6 @@ def tag_for_reading(notebook: dict) -> dict:
     (`lndp.colab.CELL`, which does nothing off Colab) get ``remove-cell``; every other code
     cell without a hide/remove tag gets ``hide-input`` (folded; a reader can unfold it).
     """
-    from lndp.colab import CELL
-
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -173,10 +172,8 @@ def build(source: Path) -> int:
 def _main(args) -> int:
     start = time.perf_counter()
     smoke = args.scale == "smoke"
-    from lndp.experiments import RESULTS_DIRS, figures_folder
-
     results_dir = Path.cwd() / args.results_dir if args.results_dir else \
-        ROOT / RESULTS_DIRS[args.scale]
+        ROOT / scale_record(args.scale).results_dir
     figures_dir = Path(args.figures_dir or figures_folder(args.scale))
     figures_dir = figures_dir if figures_dir.is_absolute() else Path.cwd() / figures_dir
     executed = ROOT / "_build" / "notebooks"

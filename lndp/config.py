@@ -2,7 +2,7 @@
 
 One place decides every shape and size: the model, the task and the training run are each
 a frozen dataclass, `Config` bundles them, and `preset(task, scale)` returns the settings
-used for one of the three scales (``smoke``, ``reduced``, ``paper``). Validation happens
+used at one scale (`Scale`: ``smoke``, ``reduced``, ``cpu``, ``paper``). Validation happens
 when a config is built, before any compute is spent, and every error names the field.
 """
 
@@ -14,8 +14,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-TASKS = ("cartpole", "acrobot", "pendulum", "foraging")
-SCALES = ("smoke", "reduced", "cpu", "paper")
+from lndp.strategies import STRATEGIES
+from lndp.tasks import TASK_SPECS, TASKS
+
 DECISIONS = ("threshold", "bernoulli")
 PROFILES = ("reference", "corrected")
 
@@ -279,7 +280,6 @@ def _positive_int(value: int, name: str, minimum: int = 1) -> None:
 
 def validate(config: Config) -> None:
     """Raise ConfigError naming the first invalid field."""
-    from lndp.strategies import STRATEGIES  # late import: evosax is heavy
 
     for section in dataclasses.fields(config):
         for spec in dataclasses.fields(getattr(config, section.name)):
@@ -337,12 +337,8 @@ def validate(config: Config) -> None:
 
 def io_sizes(task: TaskConfig) -> tuple[int, int]:
     """(number of input neurons, number of output neurons) for a task."""
-    return {
-        "cartpole": (4, 2),
-        "acrobot": (6, 3),
-        "pendulum": (3, 1),
-        "foraging": (task.grid_size if task.observation == "one_hot" else 1, 3),
-    }[task.name]
+    spec = TASK_SPECS[task.name]
+    return spec.inputs(task.observation, task.grid_size), spec.n_outputs
 
 
 # Per-task lifetime shape shared by all scales: the paper uses 3 episodes per lifetime; for
@@ -354,67 +350,92 @@ _TASK_DEFAULTS: dict[str, dict[str, Any]] = {
     "foraging": {"n_episodes": 1, "max_steps": 100},
 }
 
-# Scale settings. `smoke` runs in seconds (CI); `reduced` is what a 2-core CPU does in
-# under about an hour per run (see the book's reproduce page for the arithmetic); `paper`
-# is the paper's setting, for a GPU.
-_SCALES: dict[str, dict[str, Any]] = {
-    "smoke": {"train.popsize": 8, "train.generations": 3, "task.n_trials": 1,
-              "task.n_episodes": 1, "task.max_steps": 50, "train.checkpoint_every": 2},
+@dataclass(frozen=True)
+class Scale:
+    """Everything one scale decides, in one record: the preset's settings, the profile,
+    where its runs and figures live, how many seeds a figure trains by default, how its
+    trained runs are evaluated, and whether its runs are an archived earlier model's."""
+
+    name: str
+    profile: str  # the model profile unless asked otherwise
+    settings: dict[str, Any]  # dotted overrides of the defaults, every task
+    task_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per task
+    default_seeds: int = 5  # seeds per condition when a figure is run without a count
+    results_dir: str = ""  # the run folders, relative to the project root
+    figures_dir: str = ""  # the figures
+    evaluation_trials: int = 20  # lifetimes per evaluation of a trained run's ES mean
+    sa_steps: int = 100  # spontaneous-activity steps of the SA and NDP figures (paper: 100)
+    # archived: its committed runs were made by an earlier model and are shown as such
+    # (labelled on every page); at every other scale only runs this code made are shown
+    archived: bool = False
+    note: str = ""  # how a figure's caption names the scale
+
+
+# `smoke` runs in seconds (CI); `reduced` is the archived scale of the 63 runs committed
+# before the profiles existed (model version 1, which computes what is now `corrected`):
+# it stays pinned to that model, with its two lifetimes per evaluation, so that those runs
+# keep being read as what they are and are never mixed with runs of the reference model;
+# `cpu` decides claims on a 2-core CPU; `paper` is the paper's setting, for a GPU. What the
+# authors ran is what the paper's numbers came from, so new experiments use `reference`.
+SCALE_RECORDS: dict[str, Scale] = {s.name: s for s in (
+    Scale("smoke", "reference",
+          {"train.popsize": 8, "train.generations": 3, "task.n_trials": 1,
+           "task.n_episodes": 1, "task.max_steps": 50, "train.checkpoint_every": 2},
+          {"foraging": {"task.max_steps": 30}},
+          default_seeds=1, results_dir="_build/smoke/results",
+          figures_dir="_build/smoke/figures", evaluation_trials=4, sa_steps=10),
     # Sep-CMA-ES at reduced scale: on Foraging it reached the same fitness as CMA-ES in the
     # same number of generations, at a fraction of the ES cost per generation (measured;
-    # see the book's reproduce page). The paper's full CMA-ES stays in `paper`.
-    "reduced": {"train.popsize": 64, "train.generations": 300, "task.n_trials": 2,
-                "train.checkpoint_every": 10, "train.strategy": "Sep_CMA_ES"},
+    # see the book's reproduce page). Shorter CartPole/Acrobot lifetimes kept a run within
+    # the hour.
+    Scale("reduced", "corrected",
+          {"train.popsize": 64, "train.generations": 300, "task.n_trials": 2,
+           "train.checkpoint_every": 10, "train.strategy": "Sep_CMA_ES"},
+          {"foraging": {"train.generations": 400},
+           "cartpole": {"train.generations": 150, "task.max_steps": 200},
+           "acrobot": {"train.generations": 150, "task.max_steps": 200},
+           "pendulum": {"train.generations": 150}},
+          default_seeds=3, results_dir="results/reduced", figures_dir="figures/reduced",
+          archived=True, note="earlier model (corrected profile, model version 1)"),
     # Sized for deciding claims on a 2-core CPU (one run per core, see results/PLAN.md for
     # how the budgets were chosen): the authors' CMA-ES from the zero vector with σ 1 and
     # one lifetime per evaluation, at population 64 and with the eigendecomposition of C
     # refreshed every 10 generations (Hansen's lazy update; it halves a Foraging
-    # generation on one core and the search is otherwise theirs). Generations per task.
-    "cpu": {"train.popsize": 64, "train.generations": 1000, "train.strategy": "CMA_ES",
-            "train.eigen_every": 10, "train.checkpoint_every": 25},
+    # generation on one core and the search is otherwise theirs). Generations per task,
+    # from the pilots: Foraging curves flatten by ~300, the others get what the plan
+    # affords (results/plan.json registers the same budgets; a test holds them equal).
+    Scale("cpu", "reference",
+          {"train.popsize": 64, "train.generations": 1000, "train.strategy": "CMA_ES",
+           "train.eigen_every": 10, "train.checkpoint_every": 25},
+          {"foraging": {"train.generations": 500}, "cartpole": {"train.generations": 300},
+           "acrobot": {"train.generations": 200}, "pendulum": {"train.generations": 200}},
+          results_dir="results/cpu", figures_dir="figures/cpu"),
     # The authors' train.py defaults: CMA-ES, population 256, 10,000 generations, one
     # lifetime of 3 episodes per evaluation (eval_reps = 1).
-    "paper": {"train.popsize": 256, "train.generations": 10_000,
-              "train.checkpoint_every": 50},
-}
-# Per-(task, scale) exceptions to the above: shorter CartPole/Acrobot lifetimes at reduced
-# scale keep a run within the hour.
-_TASK_SCALES: dict[tuple[str, str], dict[str, Any]] = {
-    ("foraging", "smoke"): {"task.max_steps": 30},
-    ("foraging", "reduced"): {"train.generations": 400},
-    ("cartpole", "reduced"): {"train.generations": 150, "task.max_steps": 200},
-    ("acrobot", "reduced"): {"train.generations": 150, "task.max_steps": 200},
-    ("pendulum", "reduced"): {"train.generations": 150},
-    # cpu: sized from pilot runs and the compute plan (results/PLAN.md); Foraging curves
-    # flatten by ~300, the others are still rising and get what the plan affords
-    ("foraging", "cpu"): {"train.generations": 500},
-    ("cartpole", "cpu"): {"train.generations": 300},
-    ("acrobot", "cpu"): {"train.generations": 200},
-    ("pendulum", "cpu"): {"train.generations": 200},
-}
+    Scale("paper", "reference",
+          {"train.popsize": 256, "train.generations": 10_000, "train.checkpoint_every": 50},
+          results_dir="results_paper", figures_dir="figures/paper"),
+)}
+SCALES = tuple(SCALE_RECORDS)
 
 
-# The profile each scale uses unless asked otherwise. What the authors ran is what the
-# paper's numbers came from, so new experiments use `reference`. `reduced` is the scale of
-# the 63 runs committed before the profiles existed (model version 1, which computes what
-# is now `corrected`): it stays pinned to that model, with its two lifetimes per
-# evaluation, so that those runs keep being read as what they are and are never mixed with
-# runs of the reference model.
-SCALE_PROFILES: dict[str, str] = {"smoke": "reference", "reduced": "corrected",
-                                  "cpu": "reference", "paper": "reference"}
+def scale_record(name: str) -> Scale:
+    """A scale's record; a one-line error naming the valid scales otherwise."""
+    if name not in SCALE_RECORDS:
+        raise ConfigError(f"scale: unknown scale {name!r}; valid: {', '.join(SCALES)}")
+    return SCALE_RECORDS[name]
 
 
 def preset(task: str = "cartpole", scale: str = "smoke", profile: str | None = None,
            **overrides: Any) -> Config:
-    """The named preset for a task at a scale and profile (default: the scale's, see
-    SCALE_PROFILES), with optional dotted overrides."""
+    """The named preset for a task at a scale and profile (default: the scale's), with
+    optional dotted overrides."""
     if task not in TASKS:
         raise ConfigError(f"task.name: unknown task {task!r}; valid: {', '.join(TASKS)}")
-    if scale not in SCALES:
-        raise ConfigError(f"scale: unknown scale {scale!r}; valid: {', '.join(SCALES)}")
-    values: dict[str, Any] = {"profile": profile or SCALE_PROFILES[scale], "task.name": task}
+    record = scale_record(scale)
+    values: dict[str, Any] = {"profile": profile or record.profile, "task.name": task}
     values |= {f"task.{k}": v for k, v in _TASK_DEFAULTS[task].items()}
-    values |= _SCALES[scale]
-    values |= _TASK_SCALES.get((task, scale), {})
+    values |= record.settings
+    values |= record.task_settings.get(task, {})
     values |= overrides
     return Config().replace(**values)

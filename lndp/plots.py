@@ -23,12 +23,22 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
-from lndp.experiments import condition as condition_record
-from lndp.experiments import resolve
+from lndp.config import scale_record
+from lndp.design.figures import MODELS, condition as condition_record
+from lndp.design.layout import resolve
 from lndp.study.stats import METHOD as INTERVAL, t_interval
+from lndp.tasks import TASK_SPECS
 
-TASK_TITLES = {"cartpole": "CartPole", "acrobot": "Acrobot", "pendulum": "Pendulum",
-               "foraging": "Foraging"}
+TASK_TITLES = {name: spec.label for name, spec in TASK_SPECS.items()}
+# SP on in reds, SP off in blues (the paper's colours); darker = denser start. One fixed
+# shade per (μ_conn, σ_conn), so a condition keeps its colour at every scale and figure.
+SP_SHADES = {(0.0, 0.0): "#fcae91", (0.0, 0.1): "#fb6a4a", (0.5, 0.0): "#ef3b2c",
+             (0.5, 0.1): "#cb181d", (1.0, 0.0): "#a50f15", (1.0, 0.1): "#67000d"}
+NOSP_SHADES = {(0.5, 0.0): "#6baed6", (0.5, 0.1): "#2171b5", (1.0, 0.0): "#08519c",
+               (1.0, 0.1): "#08306b"}
+#: one colour per model of the SA and NDP figures, whatever a figure names its folder
+MODEL_COLOURS = {MODELS["lndp_sa"]: "#d62728", MODELS["lndp"]: "#2ca02c",
+                 MODELS["ndp"]: "#1f77b4"}
 NODE_COLOURS = {"input": "#2ca02c", "hidden": "#7f7f7f", "output": "#ff7f0e"}
 REWARD_COLOUR = "#2ca02c"
 WEIGHT_CMAP = "RdBu_r"  # w > 0 red, w < 0 blue, in the graphs and the weight matrices
@@ -37,12 +47,8 @@ sns.set_theme(context="notebook", style="whitegrid")
 
 
 def _scale_note(scale: str) -> str:
-    from lndp.config import SCALE_PROFILES
-
-    profile = SCALE_PROFILES.get(scale)
-    if scale == "reduced":  # see SCALE_PROFILES: the runs of model version 1
-        return "scale: reduced, earlier model (corrected profile, model version 1)"
-    return f"scale: {scale}, {profile} profile" if profile else f"scale: {scale}"
+    record = scale_record(scale)
+    return f"scale: {scale}, {record.note or f'{record.profile} profile'}"
 
 
 def _nothing_to_plot(data) -> bool:
@@ -80,7 +86,13 @@ def style(condition: str) -> dict:
         record = condition_record(condition)
     except KeyError:
         return {"label": condition, "colour": "#555555", "linestyle": "-"}
-    return {"label": record.label, "colour": record.colour, "linestyle": record.linestyle}
+    if record.mu_conn is not None:  # the SP grid: a shade per setting, dashed without SP
+        shades = SP_SHADES if record.structural_plasticity else NOSP_SHADES
+        colour = shades[(record.mu_conn, record.sigma_conn)]
+    else:
+        colour = MODEL_COLOURS[record.label]
+    return {"label": record.label, "colour": colour,
+            "linestyle": "-" if record.structural_plasticity else "--"}
 
 
 def _legend_order(conditions) -> list[str]:

@@ -6,10 +6,10 @@ episodes; within an episode the network updates once per environment step (from 
 previous step's activity and reward), then acts, and both stop as soon as the episode is
 done. Fitness is the mean episode return, averaged over `n_trials` independent lifetimes.
 
-`Agent.lifetime` uses a while loop per episode: under `vmap`, XLA stops iterating when
+`Evaluator.lifetime` uses a while loop per episode: under `vmap`, XLA stops iterating when
 every individual of the batch is done, so an early-failing population costs little. (The
 authors' code scans all steps and skips updates after `done`; returns are the same.)
-`Agent.record` runs the same steps with a fixed-length scan and returns per-step traces
+`Evaluator.record` runs the same steps with a fixed-length scan and returns per-step traces
 (for plots); both share `_step`, so they agree exactly.
 """
 
@@ -64,8 +64,9 @@ class EpisodeKeys(NamedTuple):
     steps: jax.Array  # (n_episodes,) starts of the per-step key chains
 
 
-class Agent:
-    """Everything static about one experiment: model structure, task and config.
+class Evaluator:
+    """Runs lifetimes of parameter vectors for one config (it evaluates; it is not a
+    policy): everything static about one experiment, model structure, task and config.
 
     Parameters travel as one flat vector (what the evolution strategy searches over);
     `unravel` turns it back into the model's parameter tree.
@@ -89,9 +90,10 @@ class Agent:
         self.num_params = int(self.initial_params.size)
         self.allowed = allowed_edges(config.model.n_nodes, n_inputs, n_outputs)
         self.max_steps = int(self.task.params.max_steps_in_episode)
-        self.foraging = config.task.name == "foraging"
+        self.spec = self.task.spec
+        self.grid_task = self.spec.authors_task == "GridEpisodicTask"
         # Lifetimes over a batch of keys, and one recorded lifetime; jit compiles lazily,
-        # once per Agent, so recording several runs of one config compiles once.
+        # once per Evaluator, so recording several runs of one config compiles once.
         self.lifetimes = jax.jit(jax.vmap(self.lifetime, (None, 0)))
         self.recorded = jax.jit(self.record)
 
@@ -110,14 +112,14 @@ class Agent:
         return adjacency.sum() / self.allowed.sum()
 
     def _action(self, outputs: jax.Array) -> jax.Array:
-        if self.task.continuous:  # Pendulum torque range [-2, 2]; lndp.py maps NaN to 0
-            return jnp.where(jnp.isnan(outputs[0]), 0.0, 2.0 * outputs[0])
+        if self.spec.continuous:  # Pendulum torque range [-2, 2]; lndp.py maps NaN to 0
+            return jnp.where(jnp.isnan(outputs[0]), 0.0, self.spec.action_scale * outputs[0])
         return jnp.argmax(outputs)
 
     # -- keys --------------------------------------------------------------------------
     def episode_keys(self, key: jax.Array) -> EpisodeKeys:
         n = self.config.task.n_episodes
-        if self.foraging:  # GridEpisodicTask: key → (step chain, policy init, env reset)
+        if self.grid_task:  # GridEpisodicTask: key → (step chain, policy init, env reset)
             chain, init, reset = jax.random.split(key, 3)
             episodes = jnp.arange(1, n)
             resets = jnp.concatenate([reset[None], jax.vmap(
@@ -134,7 +136,7 @@ class Agent:
 
     def _step_keys(self, rng: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
         """(next chain key, model key, environment key) for one step."""
-        if self.foraging:  # the same key for the policy and the environment
+        if self.grid_task:  # the same key for the policy and the environment
             rng, k = jax.random.split(rng)
             return rng, k, k
         rng, k_env, k_net = jax.random.split(rng, 3)
@@ -181,7 +183,7 @@ class Agent:
         reward, its activity), and the next episode's first update is skipped. Returns
         the network and whether the next episode skips its first update."""
         lagged = (self.config.model.done_lag and self.config.model.lifetime_updates
-                  and not self.foraging)
+                  and not self.grid_task)
         if not lagged:
             return carry.network, jnp.array(False)
         ended_early = carry.t < self.max_steps
@@ -277,7 +279,8 @@ class Agent:
         return jax.tree.map(lambda x: x.mean(0), results)
 
 
-def evaluate(agent: Agent, flat_params: jax.Array, key: jax.Array, n_trials: int) -> np.ndarray:
+def lifetime_returns(agent: Evaluator, flat_params: jax.Array, key: jax.Array,
+                     n_trials: int) -> np.ndarray:
     """Episode returns of `n_trials` independent lifetimes: array (n_trials, n_episodes)."""
     keys = jax.random.split(key, n_trials)
     return np.asarray(agent.lifetimes(flat_params, keys).episode_returns)

@@ -34,19 +34,13 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
-from lndp.config import Config, ConfigError, config_differences
+from lndp.config import Config, config_differences
 from lndp.model import MODEL_VERSION
-from lndp.rollout import Agent, LifetimeResult
+from lndp.provenance import code_hash, machine
+from lndp.rollout import Evaluator, LifetimeResult
+from lndp.runfolder import (RUN_FILES, RunFolderError, damaged, is_finished, load_config,
+                            read_log, writer_lock)
 from lndp.strategies import make_strategy
-# reading run folders lives in lndp.study.runs; re-exported here for older callers
-from lndp.study.runs import (code_hash, is_finished, load_config, load_params,  # noqa: F401
-                             made_by_this_code, read_log)
-
-RUN_FILES = ("config.json", "log.csv", "checkpoint.pkl", "params.npz", "summary.json")
-
-
-class RunFolderError(RuntimeError):
-    """The output folder cannot be used as asked (finished run, config mismatch, ...)."""
 
 
 @dataclass
@@ -68,7 +62,7 @@ class TrainState:
 EVAL_GROUPS: dict[str, int] = {"cartpole": 2, "acrobot": 4}
 
 
-def population_evaluator(agent: Agent, popsize: int, mesh: Mesh,
+def population_evaluator(agent: Evaluator, popsize: int, mesh: Mesh,
                          group: int | None = None) -> Callable:
     """(population (P, D), key) → LifetimeResult with leading axis P, sharded over `mesh`.
 
@@ -108,7 +102,7 @@ class Trainer:
 
     def __init__(self, config: Config):
         self.config = config
-        self.agent = Agent(config)
+        self.agent = Evaluator(config)
         t = config.train
         self.strategy = make_strategy(t.strategy, t.popsize, self.agent.num_params, t.eigen_every)
         params = self.strategy.default_params
@@ -116,7 +110,7 @@ class Trainer:
             params = params.replace(std_init=jnp.asarray(t.sigma_init))
         self.es_params = params
         self.mesh = Mesh(np.array(jax.devices()), ("pop",))
-        self.evaluate = population_evaluator(self.agent, t.popsize, self.mesh,
+        self.evaluate_population = population_evaluator(self.agent, t.popsize, self.mesh,
                                              EVAL_GROUPS.get(config.task.name))
         self.init_key, self.run_key = jax.random.split(jax.random.PRNGKey(t.seed))
         self.generation = jax.jit(self._generation)
@@ -139,7 +133,7 @@ class Trainer:
         key = jax.random.fold_in(self.run_key, generation)
         k_ask, k_eval, k_tell = jax.random.split(key, 3)
         population, es_state = self.strategy.ask(k_ask, es_state, self.es_params)
-        result = self.evaluate(population, k_eval)
+        result = self.evaluate_population(population, k_eval)
         # The ES update runs replicated, never partitioned over the population axis: a
         # partitioned reduction would sum in another order and break the guarantee that
         # results do not depend on the number of devices.
@@ -199,9 +193,14 @@ def save_checkpoint(out: Path, state: TrainState) -> None:
 
 
 def load_checkpoint(out: Path, trainer: Trainer) -> TrainState:
-    payload = pickle.loads((out / "checkpoint.pkl").read_bytes())
-    return TrainState(payload["generation"], trainer.place(payload["es_state"]),
-                      jnp.asarray(payload["best_params"]), payload["best_fitness"])
+    path = out / "checkpoint.pkl"
+    try:
+        payload = pickle.loads(path.read_bytes())
+        return TrainState(payload["generation"], trainer.place(payload["es_state"]),
+                          jnp.asarray(payload["best_params"]), payload["best_fitness"])
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError,
+            AttributeError) as error:
+        raise damaged(path, "checkpoint", error) from None
 
 
 def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool) -> bool:
@@ -211,9 +210,7 @@ def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool)
     """
     if resume and overwrite:
         raise RunFolderError("--resume and --overwrite exclude each other")
-    if out.exists() and not out.is_dir():
-        raise RunFolderError(f"{out}: is a file, not a run folder; choose another --out")
-    if resume and not out.exists():
+    if resume and not (out / "log.csv").exists() and not (out / "config.json").exists():
         raise RunFolderError(f"{out}: no such run folder to resume; drop --resume to start "
                              "a new run there")
     existing = out / "config.json"
@@ -226,7 +223,7 @@ def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool)
         for name in RUN_FILES:
             (out / name).unlink(missing_ok=True)
         return False
-    old = Config.from_dict(json.loads(existing.read_text()))
+    old = load_config(out)
     differences = config_differences(old, config, ignore=("train.generations",))
     if differences:
         raise RunFolderError(
@@ -244,7 +241,13 @@ def prepare_run_folder(config: Config, out: Path, resume: bool, overwrite: bool)
             f"{out}: the run already finished {old.train.generations} generations; raise "
             "train.generations to extend it, or pass --overwrite"
         )
-    return (out / "checkpoint.pkl").exists()
+    if not (out / "checkpoint.pkl").exists():
+        if read_log(out):  # starting again would overwrite the log
+            raise RunFolderError(f"{out}: no checkpoint.pkl to resume from (its log has "
+                                 f"{len(read_log(out))} generations); pass --overwrite to "
+                                 "start this run again")
+        return False
+    return True
 
 
 def train(
@@ -262,15 +265,32 @@ def train(
     for time-sliced sessions and tests); the run stays resumable.
     """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RunFolderError(f"{out}: is a file, not a run folder; choose another --out")
+    if resume and not out.exists():
+        raise RunFolderError(f"{out}: no such run folder to resume; drop --resume to start "
+                             "a new run there")
+    with writer_lock(out):
+        return _train(config, out, resume, overwrite, progress, stop_after)
+
+
+def _train(config: Config, out: Path, resume: bool, overwrite: bool, progress: bool,
+           stop_after: int | None) -> list[dict[str, str]]:
     resuming = prepare_run_folder(config, out, resume, overwrite)
     trainer = Trainer(config)
-    (out / "summary.json").unlink(missing_ok=True)  # an extended run is unfinished again
-    (out / "config.json").write_text(config.to_json())
+    # everything is read before anything is written: a damaged file stops the call here
     if resuming:
+        rows = read_log(out)
         state = load_checkpoint(out, trainer)
-        rows = read_log(out)[: state.generation]
+        if len(rows) < state.generation:
+            raise RunFolderError(f"{out / 'log.csv'}: {len(rows)} rows, but the checkpoint is "
+                                 f"at generation {state.generation}; pass --overwrite to start "
+                                 "this run again (nothing is deleted without it)")
+        rows = rows[: state.generation]
     else:
         state, rows = trainer.init(), []
+    (out / "summary.json").unlink(missing_ok=True)  # an extended run is unfinished again
+    (out / "config.json").write_text(config.to_json())
     log_path = out / "log.csv"
     target = config.train.generations
     if stop_after is not None:
@@ -321,10 +341,12 @@ def train(
             "code_hash": code_hash(),
             "model_version": MODEL_VERSION,
             "devices": f"{jax.device_count()} {jax.devices()[0].platform}",
+            # where it was made: exact replay needs the same CPU kind and ISA
+            "machine": machine(),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return rows
 
 
-__all__ = ["Trainer", "TrainState", "train", "load_params", "load_config", "read_log",
-           "is_finished", "RunFolderError", "ConfigError", "code_hash", "made_by_this_code"]
+__all__ = ["Trainer", "TrainState", "train", "RunFolderError", "EVAL_GROUPS",
+           "population_evaluator"]

@@ -78,7 +78,7 @@ def test_book_pages(book):
 
 
 def test_results_page_has_one_verdict_per_claim(book):
-    from lndp.study.claims import CLAIMS
+    from lndp.study.rules import CLAIMS
 
     html = (HTML / "notebooks" / "results.html").read_text()
     assert "Traceback" not in html

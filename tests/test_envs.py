@@ -6,7 +6,7 @@ import numpy as np
 
 from conftest import small
 from lndp.envs.foraging import LEFT, RIGHT, STAY, EnvParams, Foraging
-from lndp.rollout import Agent
+from lndp.rollout import Evaluator
 
 
 def _run(env, params, state, actions, key):
@@ -66,8 +66,8 @@ def test_foraging_switch_frequency_matches_p_switch(key):
 
 
 def test_pendulum_actions_stay_in_range(key):
-    agent = Agent(small("pendulum", **{"model.mu_conn": 1.0, "model.sigma_conn": 0.0}))
-    assert agent.task.continuous
+    agent = Evaluator(small("pendulum", **{"model.mu_conn": 1.0, "model.sigma_conn": 0.0}))
+    assert agent.task.spec.continuous
     params = agent.initial_params + 3.0 * jax.random.normal(key, agent.initial_params.shape)
     model = agent.model(params)
     state = model.init_state(key)
@@ -82,8 +82,8 @@ def test_pendulum_actions_stay_in_range(key):
 
 def test_discrete_actions_are_valid_indices(key):
     for task, n in (("cartpole", 2), ("acrobot", 3), ("foraging", 3)):
-        agent = Agent(small(task))
-        assert not agent.task.continuous
+        agent = Evaluator(small(task))
+        assert not agent.task.spec.continuous
         for i in range(10):
             outputs = jax.random.normal(jax.random.fold_in(key, i), (agent.model(
                 agent.initial_params).n_outputs,))

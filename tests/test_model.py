@@ -8,7 +8,7 @@ from flax import nnx
 
 from conftest import small
 from lndp.model import LNDP, allowed_edges, authors_gru_update, gru_update
-from lndp.rollout import Agent
+from lndp.rollout import Evaluator
 
 
 def _noisy_params(agent, key, scale=1.0):
@@ -37,7 +37,7 @@ def test_allowed_edges_mask():
 def test_topology_invariants_hold_over_a_lifetime(decision, key):
     config = small("acrobot", **{"model.decision": decision, "model.sa_steps": 20,
                                  "model.mu_conn": 0.5, "model.sigma_conn": 0.1})
-    agent = Agent(config)
+    agent = Evaluator(config)
     changed = 0
     for i in range(4):
         params = _noisy_params(agent, jax.random.fold_in(key, i))
@@ -54,7 +54,7 @@ def test_edge_states_are_zero_where_there_is_no_edge(profile, key):
     A, so a just-pruned edge keeps its state (and conducts) for one step, a new one has
     e = 0 (weight 0) for one step; e = 0 wherever neither A nor the previous A has an edge."""
     config = small("cartpole", profile=profile, **{"model.decision": "bernoulli"})
-    agent = Agent(config)
+    agent = Evaluator(config)
     model = agent.model(_noisy_params(agent, key))
     state = model.init_state(key)
     added = pruned = 0
@@ -78,7 +78,7 @@ def test_edge_states_are_zero_where_there_is_no_edge(profile, key):
 def test_structural_plasticity_off_keeps_adjacency(key):
     config = small("cartpole", **{"model.synaptogenesis": False, "model.pruning": False,
                                   "model.sa_steps": 10, "model.decision": "bernoulli"})
-    agent = Agent(config)
+    agent = Evaluator(config)
     _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
     a = np.asarray(trace.adjacency)
     assert (a == a[0]).all()
@@ -91,21 +91,21 @@ def test_ndp_is_frozen_after_spontaneous_activity(key):
     sa = 15
     config = small("cartpole", **{"model.sa_steps": sa, "model.lifetime_updates": False,
                                   "model.decision": "bernoulli"})
-    agent = Agent(config)
+    agent = Evaluator(config)
     _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
     after_sa = sa  # index 0 is G0, then one entry per SA step
     w, a = np.asarray(trace.weights), np.asarray(trace.adjacency)
     assert (a[after_sa:] == a[after_sa]).all()
     assert (w[after_sa:] == w[after_sa]).all()
     # ...and the same parameters with lifetime updates do keep changing:
-    lndp = Agent(small("cartpole", **{"model.sa_steps": sa, "model.decision": "bernoulli"}))
+    lndp = Evaluator(small("cartpole", **{"model.sa_steps": sa, "model.decision": "bernoulli"}))
     _, trace = jax.jit(lndp.record)(_noisy_params(lndp, key), key)
     assert not np.array_equal(trace.weights[after_sa], trace.weights[-1])
 
 
 def test_spontaneous_activity_changes_the_network_before_any_observation(key):
     config = small("cartpole", **{"model.sa_steps": 10})
-    agent = Agent(config)
+    agent = Evaluator(config)
     _, trace = jax.jit(agent.record)(_noisy_params(agent, key), key)
     assert (np.asarray(trace.phase[:11]) == 0).all()
     assert not np.array_equal(trace.weights[0], trace.weights[10])
@@ -114,7 +114,7 @@ def test_spontaneous_activity_changes_the_network_before_any_observation(key):
 
 def test_record_and_lifetime_agree(key):
     config = small("foraging", **{"model.sa_steps": 5, "model.decision": "bernoulli"})
-    agent = Agent(config)
+    agent = Evaluator(config)
     params = _noisy_params(agent, key, 0.5)
     result = jax.jit(agent.lifetime)(params, key)
     recorded, _ = jax.jit(agent.record)(params, key)
@@ -164,11 +164,11 @@ def test_factored_edge_model_equals_plain_concatenation(profile, key):
 
 def test_initial_density_follows_mu_conn(key):
     for mu in (0.0, 1.0):
-        agent = Agent(small("cartpole", **{"model.mu_conn": mu, "model.sigma_conn": 0.0}))
+        agent = Evaluator(small("cartpole", **{"model.mu_conn": mu, "model.sigma_conn": 0.0}))
         model = agent.model(agent.initial_params)
         a = np.asarray(model.init_state(key).adjacency)
         assert a.sum() == (0 if mu == 0 else agent.allowed.sum())
-    agent = Agent(small("cartpole", **{"model.mu_conn": 0.5, "model.sigma_conn": 0.0}))
+    agent = Evaluator(small("cartpole", **{"model.mu_conn": 0.5, "model.sigma_conn": 0.0}))
     model = agent.model(agent.initial_params)
     densities = [float(agent.density(model.init_state(jax.random.fold_in(key, i)).adjacency))
                  for i in range(20)]

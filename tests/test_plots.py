@@ -34,7 +34,7 @@ def test_saving_twice_writes_identical_files(tmp_path):
 def test_jittered_evaluation_figure_is_identical_on_rebuild(tmp_path):
     import numpy as np
 
-    from lndp.experiments import label
+    from lndp.design.figures import label
 
     rng = np.random.default_rng(1)
     rows = [{"task": "cartpole", "condition": c, "label": label(c), "seed": s, "eval_trial": t,
@@ -101,7 +101,7 @@ def test_one_task_puts_the_metrics_side_by_side(tmp_path):
 def test_a_condition_has_one_label_and_colour_in_every_figure(tmp_path):
     """Labels and colours come from the condition's record, never from the data's own
     label column (a run copied from another figure carries that figure's labels)."""
-    from lndp.experiments import condition
+    from lndp.design.figures import condition
 
     fig = plots.training_curves(_training(conditions=("lndp", "ndp")), "smoke", "a", tmp_path)
     legend = {t.get_text(): h.get_color() for t, h in
@@ -113,7 +113,7 @@ def test_a_condition_has_one_label_and_colour_in_every_figure(tmp_path):
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     plt.close(fig)
     for name in ("lndp", "ndp"):
-        assert legend[condition(name).label] == condition(name).colour
+        assert legend[condition(name).label] == plots.style(name)["colour"]
         assert condition(name).label in texts
     assert "a stale label" not in texts
 
@@ -121,7 +121,7 @@ def test_a_condition_has_one_label_and_colour_in_every_figure(tmp_path):
 def _lifetime(steps=12):
     import numpy as np
 
-    from lndp.animation import Lifetime
+    from lndp.pipeline.lifetimes import Lifetime
 
     rng = np.random.default_rng(0)
     adjacency = rng.random((steps, 10, 10)) < 0.3
@@ -135,10 +135,11 @@ def test_the_development_animation_is_an_animated_gif(tmp_path):
     from PIL import Image
 
     from lndp import animation
+    from lndp.pipeline import lifetimes
 
     life = _lifetime()
-    animation.save_lifetime(life, tmp_path / "life.npz")
-    again = animation.load_lifetime(tmp_path / "life.npz")
+    lifetimes.save_lifetime(life, tmp_path / "life.npz")
+    again = lifetimes.load_lifetime(tmp_path / "life.npz")
     assert (again.adjacency == life.adjacency).all() and again.n_inputs == 2
     gif = animation.development_gif(again, "demo", tmp_path, max_frames=6)
     with Image.open(gif) as im:
@@ -147,7 +148,8 @@ def test_the_development_animation_is_an_animated_gif(tmp_path):
 
 def test_a_cached_development_is_read_back_without_the_model(tmp_path):
     from lndp import animation
-    from lndp.experiments import Development
+    from lndp.pipeline import lifetimes
+    from lndp.pipeline.lifetimes import Development
 
     life = _lifetime()
     density = pd.DataFrame({"task": "foraging", "step": range(life.steps), "phase": life.phase,
@@ -156,9 +158,9 @@ def test_a_cached_development_is_read_back_without_the_model(tmp_path):
                             "changes": [0] * life.steps})
     snapshots = [{"step": s, "title": "", "adjacency": life.adjacency[s],
                   "weights": life.weights[s]} for s in (0, 6)]
-    animation.save_development(Development("foraging", density, snapshots, 2, 3,
+    lifetimes.save_development(Development("foraging", density, snapshots, 2, 3,
                                            life.returns), tmp_path)
-    dev = animation.load_development(tmp_path)
+    dev = lifetimes.load_development(tmp_path)
     assert (dev.n_inputs, dev.n_outputs, [s["step"] for s in dev.snapshots]) == (2, 3, [0, 6])
     assert dev.returns.tolist() == [life.reward[5:].sum()]
     fig = plots.network_snapshots(dev, "smoke", "graphs", tmp_path)
@@ -173,6 +175,7 @@ def test_a_network_whose_synapses_all_have_zero_weight_is_still_drawn(tmp_path):
     from PIL import Image
 
     from lndp import animation
+    from lndp.pipeline import lifetimes
 
     life = replace(_lifetime(), weights=_lifetime().weights * 0)
     gif = animation.development_gif(life, "zero", tmp_path, max_frames=4)

@@ -24,9 +24,7 @@ def test_tost_power_needs_equivalence_within_the_margin():
     assert power.tost_power(0.0, 1.0, 1.0, margin=0.5, n=3) < 0.05
 
 
-def test_seed_counts_and_the_every_seed_rule():
-    assert power.every_seed_power(0.9, 0.0, 5) == pytest.approx(0.9 ** 5)
-    assert power.every_seed_power(1.0, 0.1, 3) == pytest.approx(0.9 ** 3)
+def test_seed_counts():
     assert power.seeds_for(lambda n: n / 10) == 8
     assert power.seeds_for(lambda n: 0.1) is None
     d = 2.0  # Cohen's d = 2 needs about 6 seeds per group for 80 % with Welch
@@ -54,38 +52,38 @@ def test_flatness_tells_a_plateau_from_a_rising_curve(tmp_path):
 
 
 def test_an_inconclusive_claim_says_how_many_seeds_would_decide_it():
-    from lndp.study import claims
+    from lndp.study import rules
     from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
 
-    fig, task = claims.SP_FIGURE, "foraging"
+    fig, task = rules.SP_FIGURE, "foraging"
     ev = Evidence(tasks={(fig, task): TaskFacts(0.0, "floor")})
     ev.conditions[(fig, task, "sp_mu0.5_sigma0.1")] = ConditionEvidence(
         final={0: 100.0, 1: 104.0, 2: 96.0}, final_max={0: 150.0, 1: 160.0}, best={0: 200.0})
     ev.conditions[(fig, task, "nosp_mu0.5_sigma0.1")] = ConditionEvidence(
         final={0: 95.0, 1: 99.0, 2: 91.0}, final_max={0: 150.0, 1: 155.0}, best={0: 150.0})
-    verdict = claims.sp_beats(ev, "1b", task)
-    assert verdict.verdict == claims.INCONCLUSIVE
+    verdict = rules.sp_beats(ev, "1b", task)
+    assert verdict.verdict == rules.INCONCLUSIVE
     row = power.decisive_seeds(ev, [verdict]).iloc[0]
     n_range, n_observed = [int(part.split(" seeds")[0].split()[-1])
                            for part in row.needed.split("; ")]
     assert n_range == 3  # a 20-point difference at s.d. 4 shows with the seeds there are
     assert n_range < n_observed <= 15  # the observed 5 points need more
-    decided = claims.Verdict("1b", task, "", claims.REPRODUCED, "")
-    level = claims.Verdict("2a", "cartpole", "", claims.INCONCLUSIVE, "")
+    decided = rules.Verdict("1b", task, "", rules.REPRODUCED, "")
+    level = rules.Verdict("2a", "cartpole", "", rules.INCONCLUSIVE, "")
     table = power.decisive_seeds(ev, [decided, level])
     assert list(table.claim) == ["2a"] and "longer training" in table.needed[0]
 
 
 def test_a_plateau_claim_says_whether_seeds_or_training_could_decide_it():
-    from lndp.study import claims
+    from lndp.study import rules
     from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
 
     def judged(episodes):
-        ev = Evidence(tasks={(claims.SA_FIGURE, "cartpole"): TaskFacts(9.0, "floor", 500.0)})
-        ev.conditions[(claims.SA_FIGURE, "cartpole", "nosa_lndp")] = ConditionEvidence(
+        ev = Evidence(tasks={(rules.SA_FIGURE, "cartpole"): TaskFacts(9.0, "floor", 500.0)})
+        ev.conditions[(rules.SA_FIGURE, "cartpole", "nosa_lndp")] = ConditionEvidence(
             episodes={s: np.array(e, float) for s, e in enumerate(episodes)})
-        verdict = claims.stops_improving(ev)
-        assert verdict.verdict == claims.INCONCLUSIVE
+        verdict = rules.stops_improving(ev)
+        assert verdict.verdict == rules.INCONCLUSIVE
         return power.decisive_seeds(ev, [verdict]).needed[0]
 
     # gains of ~5 against the rule's 25: no number of seeds gets a verdict
@@ -102,7 +100,7 @@ def test_a_share_straddling_its_line_says_how_many_seeds_would_settle_it():
     for 80 % power; a task already on one side is not mentioned."""
     import pandas as pd
 
-    from lndp.study import claims
+    from lndp.study import rules
     from lndp.study.evidence import Evidence
 
     # at the line, an interval clears it only by chance (one side of a 95 % interval)
@@ -118,8 +116,8 @@ def test_a_share_straddling_its_line_says_how_many_seeds_would_settle_it():
             for task, values in shares.items() for seed, share in enumerate(values)
             for parameters in ("evolved", "untrained")]
     ev = Evidence(development=pd.DataFrame(rows))
-    verdict = claims.critical_periods(ev)
-    assert verdict.verdict == claims.INCONCLUSIVE
+    verdict = rules.critical_periods(ev)
+    assert verdict.verdict == rules.INCONCLUSIVE
     needed = power.decisive_seeds(ev, [verdict]).needed[0]
     assert needed.startswith("acrobot: share 60%") and "cartpole" not in needed
     n = int(needed.split("; ")[1].split(" seeds")[0])
@@ -131,20 +129,20 @@ def test_a_share_straddling_its_line_says_how_many_seeds_would_settle_it():
             for parameters, values in (("evolved", evolved), ("untrained", untrained))
             for seed, share in enumerate(values)]
     ev = Evidence(development=pd.DataFrame(rows))
-    assert claims.critical_periods(ev).verdict == claims.INCONCLUSIVE
-    needed = power.decisive_seeds(ev, [claims.critical_periods(ev)]).needed[0]
+    assert rules.critical_periods(ev).verdict == rules.INCONCLUSIVE
+    needed = power.decisive_seeds(ev, [rules.critical_periods(ev)]).needed[0]
     assert needed.startswith("foraging: evolved − untrained share +0.02 over 4 paired seeds")
 
 
 def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
-    from lndp import experiments as ex
+    from lndp.design import figures
 
     # CartPole's 'LNDP without SA' is the same model and budget as SP μ 0.5 (a copied run)
     for figure, condition in (("structural_plasticity", "sp_mu0.5_sigma0.1"),
                               ("spontaneous_activity", "nosa_lndp"),
                               ("spontaneous_activity", "sa_lndp")):
         for seed in (0, 1):
-            config = ex.figure_config(figure, "cartpole", condition, "smoke", seed)
+            config = figures.figure_config(figure, "cartpole", condition, "smoke", seed)
             fake_run(tmp_path / figure / "cartpole" / condition / f"seed{seed}", config)
     summary = power.curve_summary(tmp_path)
     assert len(summary) == 2

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from lndp.study import queue
+from lndp.design import plan as planning
+from lndp.pipeline import queue
 
 BUDGET = {"generations": 2, "popsize": 4}
 
@@ -19,7 +20,7 @@ def _plan(results_dir, seeds=(0, 1)):
 
 
 def test_a_run_two_claims_share_is_planned_once_with_its_budget(tmp_path):
-    runs = queue.planned_runs(_plan(tmp_path), "try")
+    runs = planning.planned_runs(_plan(tmp_path), "try")
     assert [r.name for r in runs] == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
                                       "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1"]
     assert runs[0].claims == ("1b", "4a")
@@ -33,7 +34,7 @@ def test_a_later_stage_trains_after_every_claims_first_registration(tmp_path):
     first = claims["1b"][0]
     claims["1b"].append(dict(first, seeds=[7]))  # seeds added after stage 1 was judged
     claims["4a"] = [dict(first, task="cartpole", seeds=[0])]
-    names = [r.name for r in queue.planned_runs(plan, "try")]
+    names = [r.name for r in planning.planned_runs(plan, "try")]
     assert names == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0",
                      "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1",
                      "structural_plasticity/cartpole/sp_mu0.5_sigma0.1/seed0",
@@ -42,23 +43,23 @@ def test_a_later_stage_trains_after_every_claims_first_registration(tmp_path):
 
 def test_bad_sections_are_one_line_errors_naming_the_field(tmp_path):
     plan = _plan(tmp_path)
-    with pytest.raises(queue.PlanError, match="no plan section 'cpu'"):
-        queue.planned_runs(plan, "cpu")
+    with pytest.raises(planning.PlanError, match="no plan section 'cpu'"):
+        planning.planned_runs(plan, "cpu")
     plan["scales"]["try"]["claims"]["1b"][0]["budget"] = {"generation": 3}
-    with pytest.raises(queue.PlanError, match=r"claims\.1b\.budget: unknown field\(s\) generation"):
-        queue.planned_runs(plan, "try")
+    with pytest.raises(planning.PlanError, match=r"claims\.1b\.budget: unknown field\(s\) generation"):
+        planning.planned_runs(plan, "try")
     plan = _plan(tmp_path)
     plan["scales"]["try"]["claims"]["4a"] = [dict(plan["scales"]["try"]["claims"]["1b"][0],
                                                   budget={"generations": 5})]
-    with pytest.raises(queue.PlanError, match="planned twice with different budgets"):
-        queue.planned_runs(plan, "try")
+    with pytest.raises(planning.PlanError, match="planned twice with different budgets"):
+        planning.planned_runs(plan, "try")
     del plan["scales"]["try"]["results_dir"]
-    with pytest.raises(queue.PlanError, match="scales.try.results_dir: missing"):
-        queue.section(plan, "try")
+    with pytest.raises(planning.PlanError, match="scales.try.results_dir: missing"):
+        planning.section(plan, "try")
 
 
 def test_split_balances_compute_and_every_worker_computes_the_same_split(tmp_path):
-    runs = queue.planned_runs(_plan(tmp_path, seeds=range(5)), "try")
+    runs = planning.planned_runs(_plan(tmp_path, seeds=range(5)), "try")
     shares = queue.split(runs, "smoke", 2)
     assert sorted(r.name for s in shares for r in s) == sorted(r.name for r in runs)
     assert [len(s) for s in shares] == [3, 2]  # equal costs: dealt in turn
@@ -112,7 +113,7 @@ def test_the_queue_command_lists_a_workers_share_and_rejects_a_missing_plan(tmp_
 def test_an_unknown_condition_stops_the_queue_before_any_compute(tmp_path):
     plan = _plan(tmp_path)
     plan["scales"]["try"]["claims"]["1b"][0]["conditions"] = ["sp_mu0.7_sigma0.1"]
-    with pytest.raises(queue.PlanError, match="sp_mu0.7_sigma0.1"):
+    with pytest.raises(planning.PlanError, match="sp_mu0.7_sigma0.1"):
         next(queue.run_queue(plan, "try"))
     assert not (tmp_path / "structural_plasticity").exists()
 
@@ -120,9 +121,9 @@ def test_an_unknown_condition_stops_the_queue_before_any_compute(tmp_path):
 def test_a_section_profile_reaches_every_run(tmp_path):
     plan = _plan(tmp_path)
     plan["scales"]["try"]["profile"] = "corrected"
-    config = queue.planned_runs(plan, "try")[0].config("smoke")
+    config = planning.planned_runs(plan, "try")[0].config("smoke")
     assert config.profile == "corrected" and config.train.generations == 2
-    with pytest.raises(queue.PlanError, match=r"worker: must be in 0\.\.1"):
+    with pytest.raises(planning.PlanError, match=r"worker: must be in 0\.\.1"):
         queue.share(plan, "try", 2, 2)
 
 
@@ -131,7 +132,7 @@ def test_a_twin_run_goes_to_its_twins_worker_and_is_copied_not_trained(tmp_path)
     twin = {"figure": "network_development", "task": "foraging", "conditions": ["lndp"],
             "seeds": [1], "budget": BUDGET}  # smoke: the same config as the SP run
     plan["scales"]["try"]["claims"]["4b"] = [twin]
-    shares = queue.split(queue.planned_runs(plan, "try"), "smoke", 2)
+    shares = queue.split(planning.planned_runs(plan, "try"), "smoke", 2)
     assert [r.name for r in shares[1]] == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1",
                                            "network_development/foraging/lndp/seed1"]
 

@@ -29,7 +29,7 @@ from lndp.authors import flat_from_authors
 from lndp.config import preset
 from lndp.envs.foraging import EnvParams, Foraging
 from lndp.model import NetworkState
-from lndp.rollout import Agent
+from lndp.rollout import Evaluator
 
 FIXTURES = Path(os.environ.get("LNDP_REFERENCE_FIXTURES",
                                Path(__file__).parent / "fixtures" / "reference"))
@@ -63,7 +63,7 @@ def _config(task: str, name: str = "", sa_steps: int = 0, **overrides):
 def _case(name: str):
     data = np.load(FIXTURES / f"case_{name}.npz")
     sa_steps = int(data["dev/x"].shape[0]) if "dev/x" in data else 0
-    agent = Agent(_config(TASKS[name.split("_")[0]], name, sa_steps))
+    agent = Evaluator(_config(TASKS[name.split("_")[0]], name, sa_steps))
     named = {k.removeprefix("params/"): data[k] for k in data.files if k.startswith("params/")}
     params = flat_from_authors(agent, named)
     np.testing.assert_array_equal(np.sort(params), np.sort(data["flat_params"]))
@@ -118,7 +118,7 @@ def test_parameter_counts_equal_theirs_for_every_task_and_switch():
         config = _config(ENV_NAMES[env], sa_steps=8 if sa == "on" else 0, **{
             "model.synaptogenesis": sp in ("both", "synaptogenesis_only"),
             "model.pruning": sp in ("both", "pruning_only")})
-        assert Agent(config).num_params == count["total"], entry
+        assert Evaluator(config).num_params == count["total"], entry
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -223,7 +223,7 @@ def test_done_lag_updates_once_more_and_skips_the_next_first_update(monkeypatch)
     for lag in (True, False):
         config = _config("cartpole", **{"model.done_lag": lag, "model.mu_conn": 0.0,
                                         "model.sigma_conn": 0.0, "task.max_steps": 40})
-        agent = Agent(config)
+        agent = Evaluator(config)
         result = jax.jit(agent.lifetime)(agent.start_params, jax.random.PRNGKey(5))
         lengths = [int(n) for n in np.asarray(result.episode_returns)]
         early = [n < 40 for n in lengths]

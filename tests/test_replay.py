@@ -4,7 +4,9 @@ import csv
 import json
 
 from lndp.config import preset
-from lndp.study import replay, runs
+from lndp import runfolder
+from lndp.design import layout
+from lndp.pipeline import replay
 from lndp.train import train
 
 
@@ -28,13 +30,13 @@ def test_replay_accepts_identical_runs_and_rejects_others(tmp_path):
         summary = json.loads((folder / "summary.json").read_text())
         summary["code_hash"] = "0" * 12
         (folder / "summary.json").write_text(json.dumps(summary))
-        assert runs.made_by_this_code(folder) is False
+        assert layout.made_by_this_code(folder) is False
     _tamper(same / "log.csv", "seconds", "99.0")  # timing is not compared
     _tamper(other / "log.csv", "fitness_mean", "123.0")  # a number that this code does not make
     outcome = dict(replay.replay_runs(results))
     assert outcome == {"structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0": True,
                        "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1": False}
-    assert runs.made_by_this_code(same) is True and runs.made_by_this_code(other) is False
-    assert not runs.replayed(same, code="f" * 12)  # recorded for this code's hash only
+    assert layout.made_by_this_code(same) is True and layout.made_by_this_code(other) is False
+    assert not layout.replayed(same, code="f" * 12)  # recorded for this code's hash only
     assert dict(replay.replay_runs(results))[
         "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0"] is None  # nothing to do

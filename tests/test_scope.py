@@ -7,10 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from lndp.study import claims, plan, scope
-from lndp.study.claims import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN
+from lndp.design import plan as planning
+from lndp.study import power, rules, scope, tables
+from lndp.study.rules import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN
 
-from test_claims import sp_grid
+from test_rules import sp_grid
 
 FIGURE, TASK = "structural_plasticity", "foraging"
 CONDITIONS = ["sp_mu0.5_sigma0.1", "nosp_mu0.5_sigma0.1", "sp_mu1_sigma0.1", "nosp_mu1_sigma0.1"]
@@ -35,12 +36,12 @@ def test_a_claim_with_planned_runs_missing_is_interim_and_says_how_many(tmp_path
     assert one_b.interim and (one_b.done, one_b.planned) == (32, 40)
     assert one_b.verdict.verdict == NOT_REPRODUCED  # the rule's reading so far ...
     assert one_b.shown.startswith("interim (32 of 40 planned runs)")  # ... is not a verdict
-    table = scope.claims_table(list(judged.values()))
+    table = tables.claims_table(list(judged.values()))
     assert table.set_index("claim").loc["1b", "runs"] == "32 of 40"
-    effects = scope.effects_table(list(judged.values()))
+    effects = tables.effects_table(list(judged.values()))
     assert set(effects[effects.claim == "1b"].verdict) == {scope.INTERIM}
     assert judged["1a"].planned is None  # not in this plan: judged on every finished run
-    assert scope.open_claims(list(judged.values())).empty  # an interim claim is not "open"
+    assert power.open_claims(list(judged.values())).empty  # an interim claim is not "open"
 
 
 def test_a_claim_whose_planned_runs_are_all_in_is_final_and_reads_only_them(tmp_path):
@@ -55,7 +56,7 @@ def test_a_claim_whose_planned_runs_are_all_in_is_final_and_reads_only_them(tmp_
     assert sorted(one_b.evidence.get(FIGURE, TASK, CONDITIONS[2]).final) == [0, 1, 2]
     assert list(judged["4a"].evidence.development.seed) == [0]  # seed 5 is 1b's, not 4a's
     assert list(judged["4a"].evidence.conditions) == [(FIGURE, TASK, CONDITIONS[0])]
-    assert claims.sp_beats(ev, "1b", TASK).verdict == NOT_REPRODUCED  # all seeds would say
+    assert rules.sp_beats(ev, "1b", TASK).verdict == NOT_REPRODUCED  # all seeds would say
 
 
 def test_a_claim_with_no_planned_run_finished_reads_not_run_yet(tmp_path):
@@ -67,7 +68,7 @@ def test_a_claim_with_no_planned_run_finished_reads_not_run_yet(tmp_path):
 
 def test_each_stage_is_judged_on_its_own_planned_runs(tmp_path):
     write_plan(tmp_path, {"1b": [entry([0, 1, 2]), entry([3, 4, 5, 6, 7, 8])]})
-    stages = scope.stage_table(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)
+    stages = tables.stage_table(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)
     assert list(stages.stage) == [1, 2] and list(stages.seeds) == ["0–2", "0–8"]
     assert list(stages.runs) == ["12 of 12", "32 of 36"]
     assert stages.verdict[0] == INCONCLUSIVE
@@ -76,24 +77,24 @@ def test_each_stage_is_judged_on_its_own_planned_runs(tmp_path):
 
 def test_a_stage_may_add_seeds_to_some_of_its_first_entrys_conditions(tmp_path):
     write_plan(tmp_path, {"1b": [entry([0, 1, 2]), entry([3, 4, 5, 6, 7, 8], CONDITIONS[:2])]})
-    stages = scope.stage_table(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)
+    stages = tables.stage_table(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)
     assert list(stages.seeds) == ["0–2", "0–8"]
     assert list(stages.runs) == ["12 of 12", "22 of 24"]  # stage 2: 12 + 6 seeds × 2
     write_plan(tmp_path, {"1b": [entry([0], CONDITIONS[:2]), entry([1], CONDITIONS[1:3])]})
     with pytest.raises(ValueError, match="a later stage adds condition.s. sp_mu1_sigma0.1"):
-        plan.stages("cpu", tmp_path)
+        planning.stages("cpu", tmp_path)
 
 
 def test_stages_refuse_two_staged_groups_of_one_claim(tmp_path):
     cartpole = entry([0], task="cartpole")
     write_plan(tmp_path, {"4a": [entry([0]), entry([1]), cartpole, dict(cartpole, seeds=[1])]})
     with pytest.raises(ValueError, match="scales.cpu.claims.4a: 2 groups"):
-        plan.stages("cpu", tmp_path)
+        planning.stages("cpu", tmp_path)
 
 
 def test_the_registered_plan_marks_every_claim_of_the_cpu_scale():
-    runs = scope.claim_runs("cpu")
-    assert set(runs) == set(claims.CLAIMS)  # every claim has planned runs at cpu scale
+    runs = planning.section_runs("cpu")
+    assert set(runs) == set(rules.CLAIMS)  # every claim has planned runs at cpu scale
     assert len(runs["1b"]) == 4 * 13 and len(runs["4a"]) == 4 * 5
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import small
 from lndp.config import preset
-from lndp.rollout import Agent, evaluate
-from lndp.train import EVAL_GROUPS, RunFolderError, load_params, read_log, train
+from lndp.rollout import Evaluator, lifetime_returns
+from lndp.runfolder import load_params, read_log
+from lndp.train import EVAL_GROUPS, RunFolderError, train
 
 IGNORED = {"seconds"}
 
@@ -78,10 +79,10 @@ def test_training_improves_foraging_fitness(tmp_path):
                                   "train.eigen_every": 5, "train.checkpoint_every": 100})
     assert config.profile == "reference"
     rows = train(config, tmp_path / "learn", progress=False)
-    agent = Agent(config)
+    agent = Evaluator(config)
     key = jax.random.PRNGKey(123)
-    start = evaluate(agent, np.zeros(agent.num_params, np.float32), key, 200).mean()
-    learned = evaluate(agent, load_params(tmp_path / "learn", "mean"), key, 200).mean()
+    start = lifetime_returns(agent, np.zeros(agent.num_params, np.float32), key, 200).mean()
+    learned = lifetime_returns(agent, load_params(tmp_path / "learn", "mean"), key, 200).mean()
     assert learned > start + 20, (start, learned)
     assert float(rows[-1]["best_so_far"]) >= 150, "no individual learned to find the food"
 
@@ -107,7 +108,8 @@ def test_one_and_two_devices_give_the_same_log(tmp_path):
 def test_a_finished_run_records_the_code_that_made_it(tmp_path):
     import json
 
-    from lndp.train import code_hash, made_by_this_code
+    from lndp.design.layout import made_by_this_code
+    from lndp.provenance import code_hash
 
     out = tmp_path / "run"
     train(preset("foraging", "smoke", **{"train.generations": 1}), out, progress=False)

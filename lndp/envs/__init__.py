@@ -8,18 +8,18 @@ import gymnax
 
 from lndp.config import TaskConfig
 from lndp.envs.foraging import Foraging, EnvParams as ForagingParams
-
-GYMNAX_IDS = {"cartpole": "CartPole-v1", "acrobot": "Acrobot-v1", "pendulum": "Pendulum-v1"}
+from lndp.tasks import TASK_SPECS, TaskSpec
 
 
 class Task(NamedTuple):
     env: Any  # a gymnax Environment
     params: Any  # its EnvParams, with max_steps_in_episode set from the TaskConfig
-    continuous: bool  # True: one action in [-2, 2] (Pendulum); False: argmax over outputs
+    spec: TaskSpec  # sizes, action map, key layout (lndp.tasks)
 
 
 def make_task(config: TaskConfig) -> Task:
-    if config.name == "foraging":
+    spec = TASK_SPECS[config.name]
+    if spec.gymnax_id is None:
         env = Foraging()
         params = ForagingParams(
             grid_size=config.grid_size,
@@ -29,10 +29,10 @@ def make_task(config: TaskConfig) -> Task:
             one_hot=config.observation == "one_hot",
         )
     else:
-        env, params = gymnax.make(GYMNAX_IDS[config.name])
+        env, params = gymnax.make(spec.gymnax_id)
     if config.max_steps is not None:
         params = params.replace(max_steps_in_episode=config.max_steps)
-    return Task(env, params, continuous=config.name == "pendulum")
+    return Task(env, params, spec)
 
 
-__all__ = ["Foraging", "Task", "make_task", "GYMNAX_IDS"]
+__all__ = ["Foraging", "Task", "make_task"]

@@ -51,7 +51,7 @@ def fixed_policy_returns(env, params, policies, act, episodes: int, seed: int) -
 
 
 def constant_policy_name(task: TaskConfig) -> str:
-    return "constant torque" if make_task(task).continuous else "constant action"
+    return "constant torque" if make_task(task).spec.continuous else "constant action"
 
 
 @lru_cache(maxsize=None)
@@ -62,8 +62,8 @@ def constant_action_baseline(task: TaskConfig, episodes: int = 2000,
     (Pendulum). Monte Carlo over `episodes` episodes (continuous dynamics)."""
     import jax.numpy as jnp
 
-    env, params, continuous = make_task(task)
-    if continuous:
+    env, params, spec = make_task(task)
+    if spec.continuous:
         actions = jnp.round(jnp.linspace(-2.0, 2.0, 41), 2)[:, None]  # one torque each
     else:
         actions = jnp.arange(env.num_actions)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lndp.study import claims, evidence, scope
+from lndp.design.plan import section_runs
+from lndp.study import evidence, scope
+from lndp.study.rules import CLAIMS
 
 #: the claims the corrected section repeats: claim → task
 REPEATED = {"1b": "foraging", "3b": "foraging"}
@@ -19,23 +21,18 @@ REPEATED = {"1b": "foraging", "3b": "foraging"}
 
 def profile_comparison(reference_dir: str | Path, corrected_dir: str | Path,
                        section: str = "cpu-corrected",
-                       results_dir: str | Path | None = None,
-                       scale: str = "cpu") -> pd.DataFrame:
+                       results_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per repeated claim: its verdict and result on each model (only runs this
     code made; a side without runs reads 'not run yet'). Both sides are judged on the
     runs `section` plans (the same figures, conditions and seeds on both models), each
-    marked interim while its own runs of them are not all finished. Every finished run of
-    an evaluated figure in both folders is evaluated first, with `scale`'s settings."""
-    from lndp.experiments import evaluate_finished
-
-    for folder in (reference_dir, corrected_dir):
-        evaluate_finished(scale, folder)
+    marked interim while its own runs of them are not all finished. Both folders' runs
+    must have been evaluated (`lndp.pipeline.evaluation.evaluate_every_finished_run`)."""
     sides = {"reference": evidence.gather(reference_dir, current_only=True),
              "corrected": evidence.gather(corrected_dir, current_only=True)}
-    planned = scope.claim_runs(section, results_dir)
+    planned = section_runs(section, results_dir)
     rows = []
     for claim, task in REPEATED.items():
-        row = {"claim": claim, "statement": claims.CLAIMS[claim], "task": task}
+        row = {"claim": claim, "statement": CLAIMS[claim], "task": task}
         for side, ev in sides.items():
             judged = scope.judge_claim(ev, claim, planned.get(claim))
             row[f"{side} verdict"] = judged.shown

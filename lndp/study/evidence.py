@@ -1,6 +1,6 @@
 """What each claim needs, read from the run folders: per-seed numbers and task floors.
 
-This module reads; `lndp.study.claims` judges. `gather` turns a results folder into an
+This module reads; `lndp.study.rules` judges. `gather` turns a results folder into an
 `Evidence` of plain numbers (one per seed), so the rules can be tested on synthetic
 evidence and never touch a run folder.
 """
@@ -14,8 +14,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from lndp.design.layout import list_runs
 from lndp.envs import baselines, make_task
-from lndp.study import runs
+from lndp.runfolder import load_config, log_mean, read_evaluation, read_log
 
 #: final fitness = mean population fitness over the last LAST generations
 LAST = 10
@@ -82,21 +83,22 @@ def task_facts(task) -> TaskFacts:
     """The floor of a task (memoryless ceiling on Foraging, best constant action
     elsewhere) and, on CartPole, the maximum episode return."""
     value, label = baselines.reference_line(task)
-    top = float(make_task(task).params.max_steps_in_episode) if task.name == "cartpole" \
-        else None  # CartPole pays 1 per step
+    built = make_task(task)
+    per_step = built.spec.max_return_per_step  # CartPole pays 1 per step
+    top = None if per_step is None else per_step * float(built.params.max_steps_in_episode)
     return TaskFacts(value, label, top)
 
 
 def _condition(seeds: dict[int, Path]) -> ConditionEvidence:
     ev = ConditionEvidence()
     for seed, run in seeds.items():
-        ev.final[seed] = runs.log_mean(run, "fitness_mean", LAST)
-        ev.start[seed] = runs.log_mean(run, "fitness_mean", LAST, first=True)
-        ev.final_max[seed] = runs.log_mean(run, "fitness_max", LAST)
-        rows = runs.read_log(run)
+        ev.final[seed] = log_mean(run, "fitness_mean", LAST)
+        ev.start[seed] = log_mean(run, "fitness_mean", LAST, first=True)
+        ev.final_max[seed] = log_mean(run, "fitness_max", LAST)
+        rows = read_log(run)
         if rows and "best_so_far" in rows[0]:
             ev.best[seed] = max(float(r["best_so_far"]) for r in rows)
-        evaluation = runs.read_evaluation(run)
+        evaluation = read_evaluation(run)
         if evaluation is None:
             continue
         ev.episodes[seed] = evaluation.groupby("episode")["return"].mean().to_numpy()
@@ -113,18 +115,17 @@ def gather(results_dir: str | Path, development: pd.DataFrame | None = None,
     """Everything the claims read, from the finished runs under results_dir (only those
     this code made, with `current_only`).
 
-    development: `lndp.study.development.development_statistics(results_dir)` (pass it
-    in: computing it may record lifetimes, which compiles the model once per task)."""
+    development: `lndp.study.development.development_statistics(results_dir)`."""
     evidence = Evidence(development=pd.DataFrame() if development is None else development)
     grouped: dict[tuple[str, str, str], dict[int, Path]] = {}
-    for run in runs.list_runs(results_dir, current_only=current_only):
+    for run in list_runs(results_dir, current_only=current_only):
         grouped.setdefault((run.figure, run.task, run.condition), {})[run.seed] = run.path
     for key, seeds in grouped.items():
         evidence.conditions[key] = _condition(seeds)
         figure, task, _ = key
         first = next(iter(seeds.values()))
         if (figure, task) not in evidence.tasks and (first / "config.json").exists():
-            evidence.tasks[(figure, task)] = task_facts(runs.load_config(first).task)
+            evidence.tasks[(figure, task)] = task_facts(load_config(first).task)
     return evidence
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from lndp.study.claims import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study.rules import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
 from lndp.study.scope import INTERIM
 
 VERDICT_COLOURS = {REPRODUCED: "#1a9850", NOT_REPRODUCED: "#d73027",

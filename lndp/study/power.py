@@ -10,20 +10,22 @@ Welch's test at the small seed counts used (where normal approximations flatter 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
+import pandas as pd
 from scipy import stats as _scipy
 
-from lndp.study import runs, stats
+from lndp.design.layout import finished_seeds
+from lndp.runfolder import load_config, read_log
+from lndp.study import stats
+from lndp.study.evidence import Evidence, gather
+from lndp.study.measures import flatness, learnable_range, seed_means
+from lndp.study.rules import (ALPHA, CRITICAL_SHARE, EQUIVALENCE_FRACTION, INCONCLUSIVE,
+                              RULES, Verdict)
+from lndp.study.scope import Judgement
 
-ALPHA = 0.05
 TARGET = 0.80
-#: a curve has flattened when its expected gain over another stretch as long as the
-#: last FLAT_TAIL of training is below FLAT_FRACTION of the learnable range
-FLAT_TAIL = 0.25
-FLAT_FRACTION = 0.05
 
 
 def _simulated_welch(difference: float, sd_a: float, sd_b: float, n: int, sims: int,
@@ -70,13 +72,6 @@ def interval_power(mean: float, sd: float, line: float, n: int, sims: int = 20_0
     return float(np.mean(cleared))
 
 
-def every_seed_power(p_each: float, q_each: float, n: int) -> float:
-    """Probability that all n seeds of one condition pass (each with probability p_each)
-    and none of the other's n does (each with q_each): rules of the form 'every LNDP seed
-    adapts and no NDP seed does' (claim 3b)."""
-    return float(p_each ** n * (1 - q_each) ** n)
-
-
 def seeds_for(power, target: float = TARGET, n_min: int = 5, n_max: int = 30) -> int | None:
     """The smallest n in [n_min, n_max] with power(n) ≥ target (None if none is)."""
     for n in range(n_min, n_max + 1):
@@ -85,46 +80,13 @@ def seeds_for(power, target: float = TARGET, n_min: int = 5, n_max: int = 30) ->
     return None
 
 
-@dataclass(frozen=True)
-class Flatness:
-    """Per-seed expected gain over another stretch as long as the last `tail` of
-    training (the least-squares slope of the mean fitness there × its length), its t
-    interval over seeds, and whether it is below `fraction` of the learnable range."""
-
-    gain: float
-    lo: float
-    hi: float
-    threshold: float
-    flattened: bool
-
-
-def flatness(run_folders: Iterable, span: float, tail: float = FLAT_TAIL,
-             fraction: float = FLAT_FRACTION, column: str = "fitness_mean") -> Flatness:
-    """Whether the training curves of some runs (one per seed) have flattened: the upper
-    end of the 95 % t interval of their expected further gain lies below `fraction` of
-    `span` (the learnable range)."""
-    gains = []
-    for folder in run_folders:
-        values = np.array([float(r[column]) for r in runs.read_log(folder)])
-        last = values[-max(int(len(values) * tail), 2):]
-        slope = np.polyfit(np.arange(len(last)), last, 1)[0]
-        gains.append(slope * len(last))
-    gains = np.asarray(gains)
-    mean = float(gains.mean())
-    if len(gains) < 2:
-        return Flatness(mean, float("nan"), float("nan"), fraction * span, False)
-    half = _scipy.t.ppf(0.975, len(gains) - 1) * gains.std(ddof=1) / np.sqrt(len(gains))
-    threshold = fraction * span
-    return Flatness(mean, mean - half, mean + half, threshold, bool(mean + half < threshold))
-
-
 def _same_runs(folders: dict) -> str | None:
     """What makes two conditions' rows the same runs (one copied for another figure, e.g.
     'LNDP without SA' is SP μ 0.5 on CartPole): their seeds and every config field but the
     seed. None without runs."""
     if not folders:
         return None
-    config = runs.load_config(next(iter(folders.values()))).to_dict()
+    config = load_config(next(iter(folders.values()))).to_dict()
     config["train"].pop("seed", None)
     return json.dumps([sorted(folders), config], sort_keys=True)
 
@@ -138,25 +100,20 @@ def curve_summary(results_dir, current_only: bool = False,
     (what the next budget costs). Runs serving several figures (copies of one run) give
     one row, under the first of them; `also` lists the others as (figure, condition).
     `figures`: only these figures' runs (default: all)."""
-    import pandas as pd
-
-    from lndp.study.evidence import gather
-
     ev = gather(results_dir, current_only=current_only)
     rows, seen = [], {}
     for (figure, task, condition), c in sorted(ev.conditions.items()):
         if figures is not None and figure not in figures:
             continue
-        folders = runs.finished_seeds(results_dir, figure, task, condition, current_only)
+        folders = finished_seeds(results_dir, figure, task, condition, current_only)
         identity = _same_runs(folders)
         if identity is not None and identity in seen:
             seen[identity]["also"].append((figure, condition))
             continue
         final = np.array(list(c.final.values()))
-        facts = ev.tasks[(figure, task)]
-        span = max(max(c.best.values(), default=facts.floor) - facts.floor, 1e-9)
+        facts, span = learnable_range(ev, figure, task, [condition])
         flat = flatness(folders.values(), span)
-        seconds = [float(r["seconds"]) for f in folders.values() for r in runs.read_log(f)
+        seconds = [float(r["seconds"]) for f in folders.values() for r in read_log(f)
                    if r.get("seconds")]
         rows.append({"figure": figure, "task": task, "condition": condition, "also": [],
                      "seeds": len(final), "start": np.mean(list(c.start.values())),
@@ -221,23 +178,21 @@ def _concentration_needed(development: "pd.DataFrame") -> str:
     evolved share straddles the rule's line (or whose excess over the untrained control's
     share straddles 0), the seeds with measurable lifetimes that would put it on one side
     with 80 % power, if the per-seed values are as observed."""
-    from lndp.study import claims
-
     parts = []
     for task, group in development.groupby("task", sort=False):
-        shares = claims._seed_means(group, "evolved", "top_share", measurable_only=True)
-        control = claims._seed_means(group, "untrained", "top_share", measurable_only=True)
+        shares = seed_means(group, "evolved", "top_share", measurable_only=True)
+        control = seed_means(group, "untrained", "top_share", measurable_only=True)
         if len(shares) < 2:
             parts.append(f"{task}: fewer than 2 seeds with enough changes to measure; it "
                          f"needs training at which the networks keep changing")
             continue
         values = np.array(list(shares.values()))
-        n = _straddle_needed(values, claims.CRITICAL_SHARE)
+        n = _straddle_needed(values, CRITICAL_SHARE)
         if n is not False:
-            side = "at or above" if values.mean() >= claims.CRITICAL_SHARE else "below"
+            side = "at or above" if values.mean() >= CRITICAL_SHARE else "below"
             parts.append(f"{task}: share {values.mean():.0%}, s.d. {values.std(ddof=1):.0%} "
                          f"over {len(values)} seeds; {n or 'more than 200'} seeds for its "
-                         f"interval to lie {side} {claims.CRITICAL_SHARE:.0%} with 80 % power "
+                         f"interval to lie {side} {CRITICAL_SHARE:.0%} with 80 % power "
                          f"(normal approximation), if the share is as observed")
         paired = sorted(set(shares) & set(control))
         if len(control) >= 2 and len(paired) >= 2:
@@ -250,67 +205,55 @@ def _concentration_needed(development: "pd.DataFrame") -> str:
     return "; ".join(parts) if parts else "every task's intervals are on one side of the lines"
 
 
-def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
+def decisive_seeds(ev: Evidence, verdicts: list[Verdict]) -> pd.DataFrame:
     """For each claim still inconclusive: the seeds per condition its rule would need for
     80 % power at the seed-to-seed spread observed, for the effect the plan sizes for
     (10 % of the learnable range; the observed difference for "no difference" claims), or
     why seeds cannot decide it (a level that training has not reached needs more
-    generations, not more seeds)."""
-    import pandas as pd
-
-    from lndp.study import claims
-
+    generations, not more seeds). What each rule compares is its registry entry's
+    (`lndp.study.rules.RULES`)."""
     rows = []
     for verdict in verdicts:
-        if verdict.verdict != claims.INCONCLUSIVE:
+        if verdict.verdict != INCONCLUSIVE:
             continue
-        claim, task = verdict.claim, verdict.task
-        pairs = []
-        if claim in ("1a", "1b", "1c"):
-            pairs = [(setting, claims.SP_FIGURE, a, b)
-                     for setting, a, b in claims._sp_pairs(ev, task)]
-        elif claim == "3a":
-            pairs = [("LNDP vs NDP", claims.NDP_FIGURE, "lndp", "ndp")]
-        elif claim == "2c":
-            pairs = [("SA vs no SA", claims.SA_FIGURE, "sa_lndp", "nosa_lndp")]
-        if claim == "2b" and len(verdict.effects) == 2:
-            n_now = len(ev.get(claims.SA_FIGURE, "cartpole", "nosa_lndp").episodes)
+        claim, task, rule = verdict.claim, verdict.task, RULES[verdict.claim]
+        if rule.advice == "plateau" and len(verdict.effects) == 2:
+            n_now = len(ev.get(*rule.reads[0]).episodes)
             rows.append({"claim": claim, "comparison": task,
                          "needed": _plateau_needed(*verdict.effects, n_now)})
             continue
-        if claim == "4a":
+        if rule.advice == "concentration":
             rows.append({"claim": claim, "comparison": task,
                          "needed": _concentration_needed(ev.development)})
             continue
-        if not pairs:
+        comparisons = rule.comparisons(ev)
+        if not comparisons:
             rows.append({"claim": claim, "comparison": task, "needed":
                          "the rule reads a level (a return, a share of changes, a density) "
                          "against a threshold: more seeds (at least 2 per task) narrow its "
                          "interval, but an interval that straddles the threshold at the "
                          "planned seeds needs longer training to move"})
             continue
-        for setting, figure, a_name, b_name in pairs:
-            field = "episode_sd" if claim == "2c" else "final"
-            a = getattr(ev.get(figure, task, a_name), field)
-            b = getattr(ev.get(figure, task, b_name), field)
+        for c in comparisons:
+            a = getattr(ev.get(c.figure, c.task, c.a), c.field)
+            b = getattr(ev.get(c.figure, c.task, c.b), c.field)
             if len(a) < 2 or len(b) < 2:
                 continue
-            span = (ev.tasks[(figure, task)].max_return or 1.0) if claim == "2c" else \
-                claims._range(ev, figure, task, (a_name, b_name))[1]
+            span = (ev.tasks[(c.figure, c.task)].max_return or 1.0) \
+                if c.span == "maximum return" else \
+                learnable_range(ev, c.figure, c.task, (c.a, c.b))[1]
             sd_a = float(np.std(list(a.values()), ddof=1))
             sd_b = float(np.std(list(b.values()), ddof=1))
             n_now = min(len(a), len(b))
-            if claim in ("1c", "3a"):
-                diff = float(np.mean(list(a.values())) - np.mean(list(b.values())))
-                margin = claims.EQUIVALENCE_FRACTION * span
-                needed = _needed(lambda n: tost_power(diff, sd_a, sd_b, margin, n), n_now)
+            observed = float(np.mean(list(a.values())) - np.mean(list(b.values())))
+            if c.kind == "equivalence":
+                margin = EQUIVALENCE_FRACTION * span
+                needed = _needed(lambda n: tost_power(observed, sd_a, sd_b, margin, n), n_now)
                 needed += ("; and both conditions must first learn (more generations)")
             else:
-                effect = claims.EQUIVALENCE_FRACTION * span
-                observed = float(np.mean(list(a.values())) - np.mean(list(b.values())))
-                unit = "of the maximum return" if claim == "2c" else "of the learnable range"
+                effect = EQUIVALENCE_FRACTION * span
                 needed = (_needed(lambda n: welch_power(effect, sd_a, sd_b, n), n_now)
-                          + f" to find a difference of {effect:.1f} (10 % {unit})")
+                          + f" to find a difference of {effect:.1f} (10 % of the {c.span})")
                 if 0 < observed < effect:
                     needed += (f"; {_needed(lambda n: welch_power(observed, sd_a, sd_b, n), n_now)}"
                                f" to find the observed {observed:.1f}")
@@ -318,12 +261,18 @@ def decisive_seeds(ev, verdicts) -> "pd.DataFrame":
                     reverse = _needed(lambda n: welch_power(-observed, sd_b, sd_a, n), n_now)
                     needed += (f"; the observed difference ({observed:.1f}) goes the other "
                                f"way: {reverse} to show it (the rule's 'not reproduced')")
-            rows.append({"claim": claim, "comparison": f"{task}, {setting}",
+            rows.append({"claim": claim, "comparison": f"{c.task}, {c.setting}",
                          "needed": needed})
     return pd.DataFrame(rows, columns=["claim", "comparison", "needed"])
 
 
-__all__ = ["ALPHA", "TARGET", "FLAT_TAIL", "FLAT_FRACTION", "welch_power", "tost_power",
-           "interval_power",
-           "every_seed_power", "seeds_for", "Flatness", "flatness", "curve_summary",
-           "decisive_seeds"]
+def open_claims(judged: list[Judgement]) -> pd.DataFrame:
+    """For every claim whose planned runs are all in and still inconclusive: what would
+    decide it (`lndp.study.power.decisive_seeds`, on the evidence it was judged on)."""
+    parts = [decisive_seeds(j.evidence, [j.verdict]) for j in judged if not j.interim]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+__all__ = ["TARGET", "welch_power", "tost_power", "interval_power", "seeds_for",
+           "curve_summary", "decisive_seeds", "open_claims"]

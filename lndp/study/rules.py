@@ -1,4 +1,4 @@
-"""The paper's claims, one verdict rule each, judged on gathered evidence; the table.
+"""The paper's claims, one verdict rule each, judged on gathered evidence (`RULES`).
 
 Every rule reads an `lndp.study.evidence.Evidence` (per-seed numbers) and nothing else,
 and every rule can end in either direction: "reproduced", "not reproduced", or
@@ -6,18 +6,22 @@ and every rule can end in either direction: "reproduced", "not reproduced", or
 run it needs is missing. Intervals are Student-t over seeds (`lndp.study.stats`).
 
 A rule changes only with a dated entry in results/RULE_CHANGES.md and a new rules hash in
-results/plan.json (`lndp.study.plan`); a test holds this file to that hash.
+results/plan.json (`lndp.study.plan`); a test holds this file to that hash. The hash
+covers what decides (code, numbers, the rules' own wording) and not the f-strings that
+word each result: those are text, and so are the tables (`lndp.study.tables`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
-import pandas as pd
 
+from lndp.design.figures import condition, label
 from lndp.study import stats
 from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
+from lndp.study.measures import TOP_FRACTION, learnable_range, seed_means
 
 ALPHA = 0.05
 #: "learned": the t interval of the mean final fitness lies above the task's floor by at
@@ -25,8 +29,6 @@ ALPHA = 0.05
 LEARNED_FRACTION = 0.10
 #: "no difference": TOST equivalence within ± this fraction of the learnable range
 EQUIVALENCE_FRACTION = 0.10
-#: development (claim 4): the busiest 10 % of steps; lifetimes per seed as recorded
-TOP_FRACTION = 0.10
 CRITICAL_SHARE = 0.5  # "concentrates": at least half of all changes in the busiest 10 %
 DENSITY_TOLERANCE = 0.1  # final density within ± this of the paper's value
 
@@ -89,15 +91,6 @@ def _enough(*groups: dict) -> bool:
     return all(len(g) >= 2 for g in groups)
 
 
-def _range(ev: Evidence, figure: str, task: str, conditions) -> tuple[TaskFacts, float]:
-    """The task's floor and its learnable range: floor → the best fitness any member of
-    these conditions' runs reached (never below 1e-9, so margins stay positive)."""
-    facts = ev.tasks[(figure, task)]
-    best = max((v for c in conditions for v in ev.get(figure, task, c).best.values()),
-               default=facts.floor)
-    return facts, max(best - facts.floor, 1e-9)
-
-
 def _learned(values: dict, facts: TaskFacts, span: float) -> bool:
     return stats.t_interval(values.values()).lo >= facts.floor + LEARNED_FRACTION * span
 
@@ -125,8 +118,6 @@ RULE_NULL = (f"both conditions must have learned (95 % t interval of the mean fi
 def _sp_pairs(ev: Evidence, task: str) -> list[tuple[str, str, str]]:
     """(setting label, SP condition, no-SP condition) for every no-SP condition whose SP
     twin is in the evidence (twins share overrides apart from SP)."""
-    from lndp.experiments import condition
-
     names = ev.condition_names(SP_FIGURE, task)
     records = {n: condition(n) for n in names}
     pairs = []
@@ -146,7 +137,7 @@ def sp_beats(ev: Evidence, claim: str, task: str) -> Verdict:
                          "verdict" if claim == "1b" else "")
     if not pairs:
         return Verdict(claim, task, "—", NOT_RUN, rule)
-    _, span = _range(ev, SP_FIGURE, task, [c for _, a, b in pairs for c in (a, b)])
+    _, span = learnable_range(ev, SP_FIGURE, task, [c for _, a, b in pairs for c in (a, b)])
     parts, effects, wins, losses = [], [], 0, 0
     for setting, sp, nosp in pairs:
         a, b = ev.get(SP_FIGURE, task, sp), ev.get(SP_FIGURE, task, nosp)
@@ -176,7 +167,7 @@ def no_difference(ev: Evidence, claim: str, figure: str, task: str, a_name: str,
     a, b = ev.get(figure, task, a_name), ev.get(figure, task, b_name)
     if not _enough(a.final, b.final) or (figure, task) not in ev.tasks:
         return Verdict(claim, task, "—", NOT_RUN, RULE_NULL)
-    facts, span = _range(ev, figure, task, (a_name, b_name))
+    facts, span = learnable_range(ev, figure, task, (a_name, b_name))
     margin = EQUIVALENCE_FRACTION * span
     p_equivalent, narrow = stats.tost(a.final.values(), b.final.values(), margin)
     test, effect = _diff_effect(f"{claim} {task}: {a_label} − {b_label}", a.final, b.final,
@@ -222,10 +213,8 @@ def pendulum_empty(ev: Evidence, task: str = "pendulum") -> Verdict:
     finals = {c: f for c, f in finals.items() if len(f) >= 2}
     if best not in finals or len(finals) < 2:
         return Verdict("1d", task, "—", NOT_RUN, rule)
-    facts, span = _range(ev, SP_FIGURE, task, finals)
+    facts, span = learnable_range(ev, SP_FIGURE, task, finals)
     learned = _learned(finals[best], facts, span)
-    from lndp.experiments import label
-
     parts, effects, tests = [f"{label(best)}: {_ci(finals[best].values())}"], [], {}
     for c, f in finals.items():
         if c == best:
@@ -382,22 +371,6 @@ def only_lndp_adapts(ev: Evidence) -> Verdict:
 
 # -- 4: network development (per task: seeds × recorded lifetimes) ------------------------
 
-def _seed_means(dev: pd.DataFrame, parameters: str, column: str,
-                measurable_only: bool = False) -> dict[int, float]:
-    """Per seed: the mean of a lifetime statistic over its recorded lifetimes (only over
-    measurable ones with `measurable_only`; a seed with most lifetimes unmeasurable is
-    left out)."""
-    part = dev[dev.parameters == parameters]
-    out = {}
-    for seed, lives in part.groupby("seed"):
-        if measurable_only:
-            if lives.measurable.sum() * 2 <= len(lives):
-                continue
-            lives = lives[lives.measurable]
-        out[int(seed)] = float(lives[column].mean())
-    return out
-
-
 def critical_periods(ev: Evidence) -> Verdict:
     rule = (f"per recorded lifetime (several per seed, each from its own initial graph): the "
             f"share of synapse additions and prunings in its busiest {TOP_FRACTION:.0%} of "
@@ -415,8 +388,8 @@ def critical_periods(ev: Evidence) -> Verdict:
         return Verdict("4a", "all", "—", NOT_RUN, rule)
     parts, outcomes, effects = [], {}, []
     for task, group in dev.groupby("task", sort=False):
-        evolved = _seed_means(group, "evolved", "top_share", measurable_only=True)
-        control = _seed_means(group, "untrained", "top_share", measurable_only=True)
+        evolved = seed_means(group, "evolved", "top_share", measurable_only=True)
+        control = seed_means(group, "untrained", "top_share", measurable_only=True)
         n_seeds, lives = group.seed.nunique(), group[group.parameters == "evolved"]
         changes = f"median {lives.changes.median():.0f} changes per lifetime"
         if len(evolved) < 2:
@@ -469,8 +442,8 @@ def final_densities(ev: Evidence) -> Verdict:
         return Verdict("4b", "all", "—", NOT_RUN, rule)
     parts, effects, inside, outside = [], [], [], []
     for task, group in dev.groupby("task", sort=False):
-        evolved = _seed_means(group, "evolved", "final_density")
-        control = _seed_means(group, "untrained", "final_density")
+        evolved = seed_means(group, "evolved", "final_density")
+        control = seed_means(group, "untrained", "final_density")
         paper = PAPER_DENSITIES[task]
         if len(evolved) < 2:
             parts.append(f"{task}: {len(evolved)} seed (need 2)")
@@ -502,45 +475,75 @@ def final_densities(ev: Evidence) -> Verdict:
     return Verdict("4b", ", ".join(tasks), text, verdict, rule, effects)
 
 
-# -- the table ------------------------------------------------------------------------------
+# -- the registry: claim id → rule ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two conditions a rule compares seed by seed, as the power advice reads them:
+    `kind` "difference" (Welch) or "equivalence" (TOST), on the per-seed `field` of their
+    evidence, in units of the task's learnable range or its maximum return (`span`)."""
+
+    setting: str
+    figure: str
+    task: str
+    a: str
+    b: str
+    field: str = "final"
+    kind: str = "difference"
+    span: str = "learnable range"  # or "maximum return"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One claim's rule: its verdict, and what more data could decide it. `advice` says
+    which: "comparisons" (seeds for the `comparisons`' tests), "plateau" (2b's gains),
+    "concentration" (4a's shares), or "level" (a level against a line: more training,
+    not more seeds)."""
+
+    claim: str
+    judge: Callable[[Evidence], Verdict]
+    advice: str = "level"
+    comparisons: Callable[[Evidence], list[Comparison]] = lambda ev: []
+    reads: tuple[tuple[str, str, str], ...] = ()  # (figure, task, condition) it reads
+
+    @property
+    def statement(self) -> str:
+        return CLAIMS[self.claim]
+
+
+def _sp_comparisons(task: str, kind: str) -> Callable[[Evidence], list[Comparison]]:
+    return lambda ev: [Comparison(setting, SP_FIGURE, task, a, b, kind=kind)
+                       for setting, a, b in _sp_pairs(ev, task)]
+
+
+RULES: dict[str, Rule] = {rule.claim: rule for rule in (
+    Rule("1a", lambda ev: sp_beats(ev, "1a", "cartpole"), "comparisons",
+         _sp_comparisons("cartpole", "difference")),
+    Rule("1b", lambda ev: sp_beats(ev, "1b", "foraging"), "comparisons",
+         _sp_comparisons("foraging", "difference")),
+    Rule("1c", acrobot_no_difference, "comparisons",
+         _sp_comparisons("acrobot", "equivalence")),
+    Rule("1d", pendulum_empty),
+    Rule("2a", innate_skill),
+    Rule("2b", stops_improving, "plateau",
+         reads=((SA_FIGURE, "cartpole", "nosa_lndp"),)),
+    Rule("2c", variability, "comparisons", lambda ev: [Comparison(
+        "SA vs no SA", SA_FIGURE, "cartpole", "sa_lndp", "nosa_lndp", "episode_sd",
+        span="maximum return")]),
+    Rule("3a", ndp_similar, "comparisons", lambda ev: [Comparison(
+        "LNDP vs NDP", NDP_FIGURE, "cartpole", "lndp", "ndp", kind="equivalence")]),
+    Rule("3b", only_lndp_adapts),
+    Rule("4a", critical_periods, "concentration"),
+    Rule("4b", final_densities),
+)}
+assert list(RULES) == list(CLAIMS), "every claim has exactly one rule, in CLAIMS order"
+
 
 def verdicts(ev: Evidence) -> list[Verdict]:
     """Every claim's verdict, in CLAIMS order."""
-    return [sp_beats(ev, "1a", "cartpole"), sp_beats(ev, "1b", "foraging"),
-            acrobot_no_difference(ev), pendulum_empty(ev), innate_skill(ev),
-            stops_improving(ev), variability(ev), ndp_similar(ev), only_lndp_adapts(ev),
-            critical_periods(ev), final_densities(ev)]
+    return [rule.judge(ev) for rule in RULES.values()]
 
 
-def claims_table(ev: Evidence) -> pd.DataFrame:
-    """One row per claim: claim, statement, task, result, verdict, rule."""
-    table = pd.DataFrame([{"claim": v.claim, "task": v.task, "result": v.result,
-                           "verdict": v.verdict, "rule": v.rule} for v in verdicts(ev)])
-    table.insert(1, "statement", table.claim.map(CLAIMS))
-    return table
-
-
-def effects_table(ev: Evidence) -> pd.DataFrame:
-    """One row per effect (the forest plot's rows), with its claim's verdict."""
-    rows = [{"claim": v.claim, "verdict": v.verdict, **vars(e)}
-            for v in verdicts(ev) for e in v.effects]
-    columns = ["claim", "verdict", "label", "estimate", "lo", "hi", "expected", "null",
-               "margin", "scale", "unit", "control"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def markdown_table(table: pd.DataFrame, columns=("claim", "statement", "result",
-                                                 "verdict")) -> str:
-    """A pipe table of some columns (cells' pipes escaped), for IPython's Markdown."""
-    def cell(value):
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |"
-              for _, row in table.iterrows()]
-    return "\n".join(lines)
-
-
-__all__ = ["CLAIMS", "Effect", "Verdict", "verdicts", "claims_table", "effects_table",
-           "markdown_table", "REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "NOT_RUN",
-           "PAPER_DENSITIES"]
+__all__ = ["CLAIMS", "RULES", "Rule", "Comparison", "Effect", "Verdict", "verdicts",
+           "REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "NOT_RUN", "PAPER_DENSITIES",
+           "ALPHA", "LEARNED_FRACTION", "EQUIVALENCE_FRACTION", "CRITICAL_SHARE"]

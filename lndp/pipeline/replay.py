@@ -1,11 +1,11 @@
 """Is a finished run still this code's? Replay its first generations and compare.
 
-A run records the hash of the code that made it (`lndp.study.runs.code_hash`). Any edit
+A run records the hash of the code that made it (`lndp.provenance.code_hash`). Any edit
 of a behaviour module changes that hash, also one that leaves every number the same (a
 speed-up, a new preset). Rather than retrain, `replay_runs` re-trains the first
 `generations` of each run whose hash differs with the code in force and compares the
 logged numbers exactly (every column but the seconds); the outcome is kept per code hash
-in the results folder's replays.json, which `runs.made_by_this_code` reads. A run that
+in the results folder's replays.json, which `lndp.design.layout.made_by_this_code` reads. A run that
 does not replay identically stays "made by other code" and is left out of the book.
 """
 
@@ -16,7 +16,10 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from lndp.study import runs
+from lndp.design.layout import REPLAYS, list_runs, made_by_this_code, run_name
+from lndp.provenance import code_hash
+from lndp.runfolder import load_config, read_log, read_summary
+from lndp.train import train
 
 #: generations replayed: the first draws the initial population, the second follows the
 #: first update of the search distribution, so both the model and the ES are exercised
@@ -28,13 +31,11 @@ TIMING_COLUMNS = ("seconds",)
 def replays_identically(run: str | Path, generations: int = GENERATIONS) -> bool:
     """Train the run's config again for `generations` generations in a scratch folder
     with this code; True if every logged number equals the run's own log."""
-    from lndp.train import train
-
-    recorded = runs.read_log(run)[:generations]
-    config = runs.load_config(run).replace(**{"train.generations": generations})
+    recorded = read_log(run)[:generations]
+    config = load_config(run).replace(**{"train.generations": generations})
     with tempfile.TemporaryDirectory() as scratch:
         train(config, Path(scratch) / "replay", progress=False)
-        rows = runs.read_log(Path(scratch) / "replay")
+        rows = read_log(Path(scratch) / "replay")
     strip = lambda rows: [{k: v for k, v in r.items() if k not in TIMING_COLUMNS}
                           for r in rows]
     return len(recorded) == generations and strip(rows) == strip(recorded)
@@ -46,17 +47,17 @@ def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
     the outcome under this code's hash in replays.json; yields (run, identical), with
     None for runs already this code's (nothing to do)."""
     results_dir = Path(results_dir)
-    path = results_dir / runs.REPLAYS
+    path = results_dir / REPLAYS
     record = json.loads(path.read_text()) if path.exists() else {}
-    mine = record.setdefault(runs.code_hash(), {})
-    for run in runs.list_runs(results_dir):
-        name = "/".join(run.path.parts[-4:])
-        if runs.made_by_this_code(run.path) is not False:
+    mine = record.setdefault(code_hash(), {})
+    for run in list_runs(results_dir):
+        name = run_name(*run[:4])
+        if made_by_this_code(run.path) is not False:
             yield name, None
             continue
         identical = replays_identically(run.path, generations)
         mine[name] = {"identical": identical, "generations": generations,
-                      "made_by": runs.read_summary(run.path).get("code_hash")}
+                      "made_by": read_summary(run.path).get("code_hash")}
         path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
         yield name, identical
 

@@ -15,89 +15,22 @@ never the checkpoint) are committed on their own as soon as the run ends.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Iterator, Mapping
 
 from lndp.config import Config
+from lndp.design.layout import resolve
+from lndp.design.plan import PlanError, PlannedRun, environment_steps, planned_runs, section
+from lndp.pipeline.figures import train_run
+from lndp.runfolder import is_finished
 
-from lndp.study.plan import BUDGET_FIELDS, entry_stages, environment_steps
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
-
-
-class PlanError(ValueError):
-    """A plan section that cannot be run (one line naming the field)."""
-
-
-@dataclass(frozen=True)
-class PlannedRun:
-    figure: str
-    task: str
-    condition: str
-    seed: int
-    overrides: tuple[tuple[str, Any], ...]  # the budget, as dotted config overrides
-    claims: tuple[str, ...]
-    profile: str | None = None  # the section's profile (None: the scale's)
-
-    @property
-    def name(self) -> str:
-        return f"{self.figure}/{self.task}/{self.condition}/seed{self.seed}"
-
-    def config(self, scale: str) -> Config:
-        """The run's config: the scale's preset, the condition, the planned budget."""
-        from lndp.experiments import figure_config
-
-        return figure_config(self.figure, self.task, self.condition, scale, self.seed,
-                             self.profile).replace(**dict(self.overrides))
-
-
-def section(plan: Mapping, name: str) -> dict:
-    """A plan section by name, checked to be runnable."""
-    sections = plan.get("scales", {})
-    if name not in sections:
-        raise PlanError(f"section: no plan section {name!r}; sections: {', '.join(sections)}")
-    found = sections[name]
-    for key in ("scale", "results_dir", "claims"):
-        if not found.get(key):
-            raise PlanError(f"scales.{name}.{key}: missing; a runnable section names its "
-                            "scale, results_dir and claims")
-    return found
-
-
-def planned_runs(plan: Mapping, name: str) -> list[PlannedRun]:
-    """Every run of a plan section once, in plan order (claim by claim, then seed by seed
-    across conditions, so that a queue stopped early leaves every condition with seeds),
-    later stages of a claim (`plan.entry_stages`) after every first registration."""
-    found = section(plan, name)
-    runs: dict[str, PlannedRun] = {}
-    # a later stage of a claim (seeds added after its first stage was judged) trains after
-    # every claim's first registration, whatever the claims' order in the file
-    for claim, entry, _ in sorted(entry_stages(found["claims"]), key=lambda c: c[2] > 0):
-        unknown = set(entry.get("budget", {})) - set(BUDGET_FIELDS)
-        if unknown:
-            raise PlanError(f"scales.{name}.claims.{claim}.budget: unknown field(s) "
-                            f"{', '.join(sorted(unknown))}; valid: {', '.join(BUDGET_FIELDS)}")
-        overrides = tuple(sorted((BUDGET_FIELDS[k], v)
-                                 for k, v in entry.get("budget", {}).items()))
-        for seed in entry["seeds"]:
-            for condition in entry["conditions"]:
-                run = PlannedRun(entry["figure"], entry["task"], condition, int(seed),
-                                 overrides, (claim,), found.get("profile"))
-                if run.name in runs:
-                    old = runs[run.name]
-                    if old.overrides != run.overrides:
-                        raise PlanError(f"scales.{name}.claims.{claim}: {run.name} is "
-                                        "planned twice with different budgets")
-                    run = dataclasses.replace(old, claims=(*old.claims, claim))
-                runs[run.name] = run
-    return list(runs.values())
 
 
 #: per-step cost of structural plasticity (synaptogenesis and pruning MLPs over every
@@ -197,9 +130,6 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
     was done) as each run ends (`verbose`: also says which run starts, with the time).
     With `steal`, then the other workers' unfinished runs, last first (runs another
     queue is training are locked and skipped). Resumable: see the module docstring."""
-    from lndp.experiments import resolve, train_run
-    from lndp.study.runs import is_finished
-
     found = section(plan, name)
     scale, results_dir = found["scale"], resolve(found["results_dir"])
     for run in planned_runs(plan, name):  # every config is checked before any compute
@@ -233,6 +163,4 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
         yield run.name, done
 
 
-__all__ = ["BUDGET_FIELDS", "SP_COST", "COMMITTED_FILES", "PlanError", "PlannedRun",
-           "section",
-           "planned_runs", "cost", "split", "share", "commit_run", "run_queue"]
+__all__ = ["SP_COST", "COMMITTED_FILES", "cost", "split", "share", "commit_run", "run_queue"]

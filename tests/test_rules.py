@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lndp.study import claims
-from lndp.study.claims import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study import rules
+from lndp.study.rules import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
 from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
 
 
@@ -46,10 +46,10 @@ def test_sp_beats_gives_each_outcome(claim, task):
              NOT_REPRODUCED: ([50, 51, 52], [100, 101, 102]),
              INCONCLUSIVE: ([50, 100, 75], [60, 90, 70])}
     for expected, (sp, nosp) in cases.items():
-        verdict = claims.sp_beats(sp_grid(task, sp, nosp), claim, task)
+        verdict = rules.sp_beats(sp_grid(task, sp, nosp), claim, task)
         assert verdict.verdict == expected, expected
         assert len(verdict.effects) == 2 and verdict.effects[0].expected == ">"
-    assert claims.sp_beats(Evidence(), claim, task).verdict == NOT_RUN
+    assert rules.sp_beats(Evidence(), claim, task).verdict == NOT_RUN
 
 
 def test_sp_beats_needs_every_setting():
@@ -58,7 +58,7 @@ def test_sp_beats_needs_every_setting():
         condition([50, 51, 52], best=[200] * 3)
     ev.conditions[("structural_plasticity", "cartpole", "nosp_mu1_sigma0.1")] = \
         condition([100, 101, 102], best=[200] * 3)
-    assert claims.sp_beats(ev, "1a", "cartpole").verdict == NOT_REPRODUCED
+    assert rules.sp_beats(ev, "1a", "cartpole").verdict == NOT_REPRODUCED
 
 
 # -- 1c and 3a: "no difference" needs learning and equivalence ---------------------------------
@@ -72,18 +72,18 @@ def acrobot(sp, nosp, best=-80.0):
 def test_no_difference_gives_each_outcome():
     # learnable range: -200 → -80 = 120; learned: interval above -188; margin ± 12
     equal_learned = acrobot([-120, -121, -119], [-120.5, -119.5, -120])
-    assert claims.acrobot_no_difference(equal_learned).verdict == REPRODUCED
+    assert rules.acrobot_no_difference(equal_learned).verdict == REPRODUCED
     differ = acrobot([-100, -101, -102], [-150, -151, -152])
-    assert claims.acrobot_no_difference(differ).verdict == NOT_REPRODUCED
+    assert rules.acrobot_no_difference(differ).verdict == NOT_REPRODUCED
     noisy = acrobot([-60, -140, -100], [-150, -50, -100])
-    assert claims.acrobot_no_difference(noisy).verdict == INCONCLUSIVE
-    assert claims.acrobot_no_difference(Evidence()).verdict == NOT_RUN
+    assert rules.acrobot_no_difference(noisy).verdict == INCONCLUSIVE
+    assert rules.acrobot_no_difference(Evidence()).verdict == NOT_RUN
 
 
 def test_two_conditions_that_learned_nothing_are_not_a_reproduction():
     """The old rule's blind spot: equal, narrow, and both at the floor."""
     at_floor = acrobot([-187, -188, -186], [-187.5, -186.5, -187])
-    verdict = claims.acrobot_no_difference(at_floor)
+    verdict = rules.acrobot_no_difference(at_floor)
     assert verdict.verdict == INCONCLUSIVE
     assert "learned (10% of the range above the floor): SP (μ 0.5, σ 0.1) no" in verdict.result
     assert "-200.0 → -187.0" in verdict.result  # where training started and ended
@@ -95,9 +95,9 @@ def test_ndp_similar_uses_the_same_rule():
             "lndp": condition(lndp, best=[200] * 3), "ndp": condition(ndp_levels,
                                                                       best=[200] * 3)})
 
-    assert claims.ndp_similar(ndp([100, 102, 101], [101, 100, 102])).verdict == REPRODUCED
-    assert claims.ndp_similar(ndp([50, 52, 51], [100, 101, 102])).verdict == NOT_REPRODUCED
-    assert claims.ndp_similar(ndp([12, 13, 11], [12, 12.5, 11.5])).verdict == INCONCLUSIVE
+    assert rules.ndp_similar(ndp([100, 102, 101], [101, 100, 102])).verdict == REPRODUCED
+    assert rules.ndp_similar(ndp([50, 52, 51], [100, 101, 102])).verdict == NOT_REPRODUCED
+    assert rules.ndp_similar(ndp([12, 13, 11], [12, 12.5, 11.5])).verdict == INCONCLUSIVE
 
 
 # -- 1d: Pendulum solved only from an empty network ---------------------------------------------
@@ -110,12 +110,12 @@ def pendulum(empty, others, floor=-1200.0):
 
 
 def test_pendulum_rule_gives_each_outcome():
-    assert claims.pendulum_empty(pendulum([-300, -301, -299], [-900, -901, -899])).verdict \
+    assert rules.pendulum_empty(pendulum([-300, -301, -299], [-900, -901, -899])).verdict \
         == REPRODUCED
-    assert claims.pendulum_empty(pendulum([-900, -901, -899], [-300, -301, -299])).verdict \
+    assert rules.pendulum_empty(pendulum([-900, -901, -899], [-300, -301, -299])).verdict \
         == NOT_REPRODUCED
     # better than the others, but still at the floor: not "solved"
-    assert claims.pendulum_empty(pendulum([-1190, -1191, -1189],
+    assert rules.pendulum_empty(pendulum([-1190, -1191, -1189],
                                           [-1250, -1251, -1249])).verdict == INCONCLUSIVE
 
 
@@ -137,15 +137,15 @@ def test_innate_skill_gives_each_outcome():
     def first(values):
         return sa([[v, v, v] for v in values])
 
-    assert claims.innate_skill(first([195, 196, 197])).verdict == REPRODUCED
-    assert claims.innate_skill(first([50, 60, 55])).verdict == NOT_REPRODUCED
-    assert claims.innate_skill(first([100, 190, 199])).verdict == INCONCLUSIVE
-    assert claims.innate_skill(Evidence()).verdict == NOT_RUN
+    assert rules.innate_skill(first([195, 196, 197])).verdict == REPRODUCED
+    assert rules.innate_skill(first([50, 60, 55])).verdict == NOT_REPRODUCED
+    assert rules.innate_skill(first([100, 190, 199])).verdict == INCONCLUSIVE
+    assert rules.innate_skill(Evidence()).verdict == NOT_RUN
 
 
 def test_stops_improving_gives_each_outcome():
     def case(means, spread=(0.0, 1.0, -1.0)):
-        return claims.stops_improving(sa(nosa_episodes=[
+        return rules.stops_improving(sa(nosa_episodes=[
             [m + s * (i + 1) for i, m in enumerate(means)] for s in spread])).verdict
 
     assert case([50, 120, 122]) == REPRODUCED
@@ -155,11 +155,11 @@ def test_stops_improving_gives_each_outcome():
 
 
 def test_variability_gives_each_outcome():
-    assert claims.variability(sa(sa_sd=[20, 21, 22], nosa_sd=[10, 11, 12])).verdict \
+    assert rules.variability(sa(sa_sd=[20, 21, 22], nosa_sd=[10, 11, 12])).verdict \
         == REPRODUCED
-    assert claims.variability(sa(sa_sd=[10, 11, 12], nosa_sd=[20, 21, 22])).verdict \
+    assert rules.variability(sa(sa_sd=[10, 11, 12], nosa_sd=[20, 21, 22])).verdict \
         == NOT_REPRODUCED
-    assert claims.variability(sa(sa_sd=[10, 20, 15], nosa_sd=[12, 18, 14])).verdict \
+    assert rules.variability(sa(sa_sd=[10, 20, 15], nosa_sd=[12, 18, 14])).verdict \
         == INCONCLUSIVE
 
 
@@ -172,11 +172,11 @@ def adapts(lndp, ndp, se=2.0):
 
 
 def test_only_lndp_adapts_gives_each_outcome():
-    assert claims.only_lndp_adapts(adapts([130, 140, 135], [82, 82, 82])).verdict == REPRODUCED
-    assert claims.only_lndp_adapts(adapts([82, 82, 83], [82, 82, 82])).verdict == NOT_REPRODUCED
-    assert claims.only_lndp_adapts(adapts([130, 140, 135], [82, 120, 82])).verdict \
+    assert rules.only_lndp_adapts(adapts([130, 140, 135], [82, 82, 82])).verdict == REPRODUCED
+    assert rules.only_lndp_adapts(adapts([82, 82, 83], [82, 82, 82])).verdict == NOT_REPRODUCED
+    assert rules.only_lndp_adapts(adapts([130, 140, 135], [82, 120, 82])).verdict \
         == NOT_REPRODUCED  # a frozen network cannot beat the ceiling: an NDP that does
-    assert claims.only_lndp_adapts(adapts([130, 82, 82], [82, 82, 82])).verdict == INCONCLUSIVE
+    assert rules.only_lndp_adapts(adapts([130, 82, 82], [82, 82, 82])).verdict == INCONCLUSIVE
 
 
 # -- 4: development ---------------------------------------------------------------------------
@@ -198,53 +198,57 @@ def lifetimes(evolved_share, untrained_share, evolved_changes=100, untrained_cha
 
 
 def test_critical_periods_gives_each_outcome():
-    assert claims.critical_periods(lifetimes(0.9, 0.3)).verdict == REPRODUCED
-    assert claims.critical_periods(lifetimes(0.15, 0.1)).verdict == NOT_REPRODUCED
+    assert rules.critical_periods(lifetimes(0.9, 0.3)).verdict == REPRODUCED
+    assert rules.critical_periods(lifetimes(0.15, 0.1)).verdict == NOT_REPRODUCED
     # concentrated, but no more than the untrained control: not evolved
-    assert claims.critical_periods(lifetimes(0.9, 0.9)).verdict == NOT_REPRODUCED
+    assert rules.critical_periods(lifetimes(0.9, 0.9)).verdict == NOT_REPRODUCED
     # too few changes for a share to mean anything
-    few = claims.critical_periods(lifetimes(1.0, 0.3, evolved_changes=6))
+    few = rules.critical_periods(lifetimes(1.0, 0.3, evolved_changes=6))
     assert few.verdict == INCONCLUSIVE and "0 of 3 seeds with enough" in few.result
     # the control too static to measure: the evolved concentration stands on its own
-    assert claims.critical_periods(lifetimes(0.9, 1.0, untrained_changes=5)).verdict \
+    assert rules.critical_periods(lifetimes(0.9, 1.0, untrained_changes=5)).verdict \
         == REPRODUCED
-    assert claims.critical_periods(Evidence()).verdict == NOT_RUN
+    assert rules.critical_periods(Evidence()).verdict == NOT_RUN
 
 
 def test_final_densities_gives_each_outcome():
-    assert claims.final_densities(lifetimes(0.5, 0.5, evolved_density=0.79)).verdict \
+    assert rules.final_densities(lifetimes(0.5, 0.5, evolved_density=0.79)).verdict \
         == REPRODUCED
-    assert claims.final_densities(lifetimes(0.5, 0.5, evolved_density=0.3)).verdict \
+    assert rules.final_densities(lifetimes(0.5, 0.5, evolved_density=0.3)).verdict \
         == NOT_REPRODUCED
     # at the paper's value, but so is the untrained network: not evolved, no verdict
     same = lifetimes(0.5, 0.5, evolved_density=0.79, untrained_density=0.79)
-    assert claims.final_densities(same).verdict == INCONCLUSIVE
-    assert "not run yet: foraging, acrobot, pendulum" in claims.final_densities(
+    assert rules.final_densities(same).verdict == INCONCLUSIVE
+    assert "not run yet: foraging, acrobot, pendulum" in rules.final_densities(
         lifetimes(0.5, 0.5)).result
 
 
 def test_a_share_needs_enough_changes():
-    from lndp.study import development
+    from lndp.design.figures import recording_keys
+    from lndp.study import measures
 
-    assert development.min_changes(600) == 120 and development.min_changes(100) == 20
+    assert measures.min_changes(600) == 120 and measures.min_changes(100) == 20
     changes = np.zeros(100)
     changes[[3, 50]] = 1  # two changes: trivially "all in the busiest 10 %"
     trace = pd.DataFrame({"parameters": "evolved", "key": 0, "step": range(101),
                           "density": 0.5, "changes": np.r_[0, changes]})
-    row = development.lifetime_statistics(trace).iloc[0]
+    row = measures.lifetime_statistics(trace).iloc[0]
     assert row.top_share == 1.0 and not row.measurable and row.changes == 2
-    assert development.top_share(np.ones(100)) == pytest.approx(0.1)
-    assert development.recording_keys(2, 3) == [2000, 2001, 2002]
+    assert measures.top_share(np.ones(100)) == pytest.approx(0.1)
+    assert recording_keys(2, 3) == [2000, 2001, 2002]
 
 
 # -- the table --------------------------------------------------------------------------------
 
 def test_claims_table_has_every_claim_and_marks_missing_runs():
-    table = claims.claims_table(Evidence())
-    assert list(table.claim) == list(claims.CLAIMS)
+    from lndp.study import scope, tables
+
+    judged = scope.judge(Evidence())
+    table = tables.claims_table(judged)
+    assert list(table.claim) == list(rules.CLAIMS) == list(rules.RULES)
     assert set(table.verdict) == {NOT_RUN}
-    assert claims.markdown_table(table).count("\n") == len(claims.CLAIMS) + 1
-    assert claims.effects_table(Evidence()).empty
+    assert tables.markdown_table(table).count("\n") == len(rules.CLAIMS) + 1
+    assert tables.effects_table(judged).empty
 
 
 def test_gather_reads_finished_runs_into_evidence(tmp_path):
@@ -279,4 +283,4 @@ def test_gather_reads_finished_runs_into_evidence(tmp_path):
     from lndp.envs.baselines import memoryless_ceiling
 
     assert facts.floor == memoryless_ceiling(config.task)  # the run's own settings
-    assert claims.only_lndp_adapts(ev).verdict == REPRODUCED
+    assert rules.only_lndp_adapts(ev).verdict == REPRODUCED
