@@ -113,10 +113,21 @@ def _life_step(agent, model, state, data, t):
         state = model.develop(state, jnp.asarray(data["life/r"][t][0]),
                               _key(data["life/key_data"][t]))
     state = model.propagate(state, jnp.asarray(data["life/obs"][t], jnp.float32))
-    np.testing.assert_allclose(agent._action(model.outputs(state)),
-                               np.reshape(data["life/action"][t], ()), **STEP,
-                               err_msg=f"action at step {t}")
+    outputs = np.asarray(model.outputs(state))
+    theirs = np.reshape(data["life/action"][t], ())
+    if agent.spec.continuous or not _near_tie(outputs):
+        np.testing.assert_allclose(agent._action(jnp.asarray(outputs)), theirs, **STEP,
+                                   err_msg=f"action at step {t}")
+    else:  # an argmax over outputs equal to within rounding: either of the tied is theirs
+        assert outputs[int(theirs)] >= outputs.max() - STEP["atol"], f"action at step {t}"
     return state
+
+
+def _near_tie(outputs: np.ndarray) -> bool:
+    """Whether the best two outputs lie within the one-step rounding bound (STEP) of each
+    other, where float32 summation order alone can flip an argmax."""
+    top = np.sort(outputs.ravel())[::-1]
+    return top.size > 1 and top[0] - top[1] <= STEP["atol"]
 
 
 def test_parameter_counts_equal_theirs_for_every_task_and_switch():
@@ -176,9 +187,13 @@ def test_every_recorded_lifetime_step_equals_theirs(name):
 def test_foraging_lifetime_follows_theirs_until_chaos_sets_in():
     """A whole Foraging lifetime with their parameters and key: same start (food side and
     position from their key splits), same step keys, same decisions. Free-running, the
-    first threshold decision that float32 rounding puts on the other side of 0.6 (here
-    one edge at step 12 of 100) sends the two chaotic trajectories apart, so the first 12
-    steps are compared; the 100-step return is not (see the module docstring)."""
+    first discrete decision that float32 rounding puts on the other side of its threshold
+    sends the two chaotic trajectories apart (an AVX-512 Xeon: one edge of 503 at step 13;
+    the same machine pinned to AVX: one action at step 7), and which decision that is
+    depends on the summation order of the CPU. So the lifetimes are compared up to their
+    first difference, which must be one decision (one action: a reward differs with the
+    graph equal; or a single edge), after the food was found at the same step (the key
+    splits agree); the 100-step return is not compared (see the module docstring)."""
     data, agent, _ = _case("grid")
     trace = np.load(FIXTURES / "lifetime_traces.npz")
     named = {k.removeprefix("params/"): data[k] for k in data.files if k.startswith("params/")}
@@ -188,11 +203,21 @@ def test_foraging_lifetime_follows_theirs_until_chaos_sets_in():
     assert int(env_state.position) == int(trace["grid/reset_pos"])
     assert int(env_state.food_right) == int(trace["grid/reset_goal"])
     _, ours = jax.jit(agent.record)(params, jax.random.PRNGKey(0))
-    steps = 12
-    np.testing.assert_array_equal(np.asarray(ours.reward)[1:steps + 1],
-                                  trace["grid/reward"].reshape(-1)[:steps])
-    np.testing.assert_array_equal(np.asarray(ours.adjacency)[1:steps + 1].sum((1, 2)),
-                                  trace["grid/n_edges"].reshape(-1)[:steps])
+    their_rewards = trace["grid/reward"].reshape(-1)
+    their_edges = trace["grid/n_edges"].reshape(-1)
+    steps = len(their_rewards)
+    rewards = np.asarray(ours.reward)[1:steps + 1]
+    edges = np.asarray(ours.adjacency)[1:steps + 1].sum((1, 2))
+    differ = np.nonzero((rewards != their_rewards) | (edges != their_edges))[0]
+    first = int(differ[0]) if len(differ) else steps
+    food = int(np.nonzero(their_rewards > 0)[0][0])
+    assert first > food, f"the lifetimes part at step {first + 1}, before the food is found"
+    if first < steps:  # one decision flipped by rounding, not a different computation
+        one_action = rewards[first] != their_rewards[first] and edges[first] == their_edges[first]
+        one_edge = rewards[first] == their_rewards[first] and \
+            abs(int(edges[first]) - int(their_edges[first])) == 1
+        assert one_action or one_edge, (first, rewards[first], their_rewards[first],
+                                        edges[first], their_edges[first])
 
 
 @pytest.mark.parametrize("run", ["p0.5", "p0.0"])
