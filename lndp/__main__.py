@@ -18,6 +18,7 @@ from lndp.design.plan import PlanError, section
 from lndp.pipeline import queue
 from lndp.pipeline.figures import run_figure
 from lndp.pipeline.replay import replay_runs
+from lndp.pipeline import reproduce as reproduction
 from lndp.runfolder import RunFolderError, is_finished
 from lndp.train import train
 
@@ -197,10 +198,61 @@ def _run_replay(args) -> int:
         return 2
     different = 0
     for name, identical in replay_runs(folder):
-        if identical is not None:
+        if isinstance(identical, str):  # made on another kind of machine: not compared
+            print(f"{name}: {identical}", flush=True)
+        elif identical is not None:
             print(f"{name}: {'identical' if identical else 'DIFFERENT'}", flush=True)
             different += not identical
     return 1 if different else 0
+
+
+def _reproduce_parser(sub) -> None:
+    p = sub.add_parser(
+        "reproduce",
+        help="check statistically that this machine makes the first generation's fitness",
+        description="Evaluate the authors' first CMA-ES population (iid N(0, I) parameter "
+        "vectors) in eight settings at the cpu preset and compare each fitness sample with "
+        "the committed reference by the two-sample KS test: indistinguishable when p >= "
+        "0.05/8, else DIFFERENT (exit status 1). The outcome, with the comparison against "
+        "the authors' code where its samples are present, goes to "
+        "FOLDER/reproductions/<cpu and ISA>.json. --record writes the references instead.",
+    )
+    p.add_argument("--record", action="store_true",
+                   help="record the references in FOLDER/first_generation/ (this machine)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --record: replace references already there")
+    p.add_argument("--folder", default="results/reproduction",
+                   help="references and reproductions (default results/reproduction)")
+    p.add_argument("--members", type=int, default=reproduction.MEMBERS,
+                   help=f"parameter vectors per setting (>= {reproduction.MIN_MEMBERS}; "
+                   f"default {reproduction.MEMBERS})")
+    p.set_defaults(run=_run_reproduce)
+
+
+def _run_reproduce(args) -> int:
+    folder = resolve(args.folder)
+    references = folder / reproduction.REFERENCES
+    try:
+        reproduction.check_members(args.members)
+        if args.record:
+            if (references / reproduction.MACHINE_FILE).exists() and not args.overwrite:
+                raise reproduction.ReproduceError(
+                    f"--folder: {references} already holds references; pass --overwrite "
+                    "to replace them")
+            reproduction.record(folder, args.members,
+                                progress=lambda line: print(line, flush=True))
+            print(f"wrote {references}")
+            return 0
+        if not references.is_dir():
+            raise reproduction.ReproduceError(
+                f"--folder: no references in {references}; record them with --record")
+        results = reproduction.reproduce(folder, args.members,
+                                         progress=lambda r: print(r.line(), flush=True))
+    except reproduction.ReproduceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {folder / reproduction.REPRODUCTIONS / reproduction.machine_slug()}.json")
+    return 1 if any(r.verdict == reproduction.DIFFERENT for r in results) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     _figure_parser(sub)
     _queue_parser(sub)
     _replay_parser(sub)
+    _reproduce_parser(sub)
     bench.add_parser(sub)
     book.add_parser(sub)
     args = parser.parse_args(argv)

@@ -147,6 +147,19 @@ def test_links_point_to_files_of_the_book(book):
         assert "shared/paper" not in page.read_text(), page
 
 
+def test_no_page_needs_a_remote_script(book):
+    """A reader offline gets every script (MathJax too: the model page's equations are
+    served from the build, not a CDN)."""
+    for page in _pages():
+        remote = [src for src in re.findall(r'<script[^>]*\ssrc="([^"]+)"', page.read_text())
+                  if urlparse(src).scheme or src.startswith("//")]
+        assert not remote, f"{page.relative_to(HTML)} loads remote scripts {remote}"
+    model = (HTML / "book" / "model.html").read_text()
+    mathjax = re.findall(r'<script[^>]*\ssrc="([^"]*mathjax[^"]*)"', model)
+    assert mathjax, "the model page loads no MathJax"
+    assert all((HTML / "book" / unquote(urlparse(m).path)).resolve().exists() for m in mathjax)
+
+
 def test_every_image_loads(book):
     """Each <img> of the book's pages is a file an image library can open."""
     from PIL import Image

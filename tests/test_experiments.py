@@ -69,12 +69,12 @@ def test_finished_runs_are_read_and_twins_copied(tmp_path):
     # network_development's default LNDP is the same config as a structural-plasticity run
     dev = pipe.run_figure("network_development", scale, results_dir=tmp_path, verbose=False)
     assert dev.runs.status.iloc[0].startswith("copied from structural_plasticity/cartpole/")
-    assert (tmp_path / "network_development/cartpole/lndp/seed0/summary.json").exists()
+    assert (tmp_path / "network_development/cartpole/sp_mu0.5_sigma0.1/seed0/summary.json").exists()
 
 
 def test_a_finished_run_with_another_config_is_not_silently_reused(tmp_path):
-    config = figures.figure_config("network_development", "cartpole", "lndp", "smoke", 0)
-    fake_run(tmp_path / "network_development/cartpole/lndp/seed0",
+    config = figures.figure_config("network_development", "cartpole", "sp_mu0.5_sigma0.1", "smoke", 0)
+    fake_run(tmp_path / "network_development/cartpole/sp_mu0.5_sigma0.1/seed0",
              config.replace(**{"model.mu_conn": 1.0}))
     with pytest.raises(RuntimeError, match="retrain=True"):
         pipe.run_figure("network_development", "smoke", results_dir=tmp_path, verbose=False)
@@ -221,3 +221,16 @@ def test_every_finished_run_of_an_evaluated_figure_gets_evaluated(tmp_path):
     assert list(ev.get(figure, "cartpole", condition).episodes) == [7]
     with pytest.raises(ValueError, match="scale: unknown scale 'huge'"):
         evaluation.evaluate_every_finished_run("huge", tmp_path)
+
+
+def test_a_condition_name_means_one_model_in_every_figure_and_scale():
+    """A run folder's condition name is one model wherever it appears (labels are read by
+    name: `lndp.design.figures.label`), so no name can stand for two."""
+    seen: dict[str, tuple] = {}
+    for scale in SCALES:
+        for figure in figures.FIGURES:
+            for task in figures.tasks(figure, scale):
+                for name, record in figures.condition_records(figure, scale, task).items():
+                    key = (record.label, record.structural_plasticity, record.mu_conn,
+                           record.sigma_conn)
+                    assert seen.setdefault(name, key) == key, (name, figure, scale)

@@ -121,23 +121,26 @@ def test_the_compute_table_counts_planned_runs_and_the_time_they_took(tmp_path):
                          "claims": {"1b": [entry], "4a": [{**entry, "conditions": [sp]}]}},
                 "pilot": {"scale": "cpu", "results_dir": str(tmp_path / "pilot"),
                           "claims": {"1b": [{**entry, "seeds": [100]}]}},
-                "other": {"scale": "reduced", "claims": {}}}
+                "other": {"scale": "reduced", "claims": {}},
+                "later": {"scale": "cpu", "results_dir": str(tmp_path / "later"),  # no runs yet
+                          "claims": {"1b": [{**entry, "seeds": [200]}]}}}
     (tmp_path / "plan.json").write_text(json.dumps({"scales": sections}))
     for folder, seed, minutes in (("main", 0, 30), ("main", 1, 60), ("pilot", 100, 12)):
         run = tmp_path / folder / figure / task / sp / f"seed{seed}"
         fake_run(run, figures.figure_config(figure, task, sp, "cpu", seed))
         (run / "summary.json").write_text(json.dumps({"total_seconds": 60 * minutes}))
-    twin = tmp_path / "main" / "network_development" / task / "lndp" / "seed0"
+    twin = tmp_path / "main" / "network_development" / task / "sp_mu0.5_sigma0.1" / "seed0"
     fake_run(twin, figures.figure_config(figure, task, sp, "cpu", 0))  # a copy: counted once
     (twin / "summary.json").write_text(json.dumps({"total_seconds": 1800}))
     table = plan.compute_table("cpu", tmp_path).set_index("section")
-    assert list(table.index) == ["main", "pilot", "total"]
+    assert list(table.index) == ["main", "pilot", "later", "total"]
+    assert table.loc["later", "finished"] == 0 and table.loc["later", "core-hours spent"] == 0
     assert table.loc["main", "planned runs"] == 4 and table.loc["main", "finished"] == 2
     assert table.loc["main", "core-hours spent"] == 1.5
     assert table.loc["main", "core-hours planned"] == 1.5
     assert table.loc["pilot", "finished"] == 1 and table.loc["pilot", "core-hours spent"] == 0.2
     assert table.loc["total", "core-hours spent"] == 1.7
-    assert table.loc["total", "planned runs"] == 6
+    assert table.loc["total", "planned runs"] == 8
 
 
 def _package_copy(tmp_path):

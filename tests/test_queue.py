@@ -129,12 +129,12 @@ def test_a_section_profile_reaches_every_run(tmp_path):
 
 def test_a_twin_run_goes_to_its_twins_worker_and_is_copied_not_trained(tmp_path):
     plan = _plan(tmp_path)
-    twin = {"figure": "network_development", "task": "foraging", "conditions": ["lndp"],
+    twin = {"figure": "network_development", "task": "foraging", "conditions": ["sp_mu0.5_sigma0.1"],
             "seeds": [1], "budget": BUDGET}  # smoke: the same config as the SP run
     plan["scales"]["try"]["claims"]["4b"] = [twin]
     shares = queue.split(planning.planned_runs(plan, "try"), "smoke", 2)
     assert [r.name for r in shares[1]] == ["structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed1",
-                                           "network_development/foraging/lndp/seed1"]
+                                           "network_development/foraging/sp_mu0.5_sigma0.1/seed1"]
 
 
 def test_a_run_another_queue_is_training_is_skipped(tmp_path, capsys):

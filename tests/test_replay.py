@@ -40,3 +40,26 @@ def test_replay_accepts_identical_runs_and_rejects_others(tmp_path):
     assert not layout.replayed(same, code="f" * 12)  # recorded for this code's hash only
     assert dict(replay.replay_runs(results))[
         "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0"] is None  # nothing to do
+
+
+def test_a_run_made_on_another_kind_of_machine_is_not_replayed_bit_for_bit(tmp_path):
+    """Bits depend on the CPU: replay compares exactly only where the recorded CPU kind
+    and ISA are this machine's, and says so in one line elsewhere (nothing recorded)."""
+    from lndp.provenance import machine
+
+    results = tmp_path / "results"
+    run = results / "structural_plasticity" / "foraging" / "sp_mu0.5_sigma0.1" / "seed0"
+    train(preset("foraging", "smoke", **{"train.generations": 2, "train.popsize": 4}), run,
+          progress=False)
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["machine"] == machine() and {"cpu", "isa", "devices", "versions"} <= \
+        set(summary["machine"])
+    assert {"jax", "jaxlib", "evosax", "gymnax"} <= set(summary["machine"]["versions"])
+    assert replay.not_comparable(run) is None  # made here
+    summary["code_hash"] = "0" * 12
+    summary["machine"] = {**summary["machine"], "cpu": "AMD EPYC 7B13", "isa": "AVX2"}
+    (run / "summary.json").write_text(json.dumps(summary))
+    line = dict(replay.replay_runs(results))[
+        "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed0"]
+    assert line.startswith("recorded on AMD EPYC 7B13 (AVX2") and "statistically" in line
+    assert not (results / layout.REPLAYS).exists() or not layout.replayed(run)

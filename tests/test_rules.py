@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lndp.study import rules
-from lndp.study.rules import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study.rules import CONTRADICTED, INCONCLUSIVE, NOT_REACHED, NOT_RUN, REPRODUCED
 from lndp.study.evidence import ConditionEvidence, Evidence, TaskFacts
 
 
@@ -42,8 +42,10 @@ def sp_grid(task, sp, nosp, floor=10.0, best=200.0):
 
 @pytest.mark.parametrize("claim, task", [("1a", "cartpole"), ("1b", "foraging")])
 def test_sp_beats_gives_each_outcome(claim, task):
+    # floor 10, best 200: learned = 95 % interval above 29
     cases = {REPRODUCED: ([100, 101, 102], [50, 51, 52]),
-             NOT_REPRODUCED: ([50, 51, 52], [100, 101, 102]),
+             CONTRADICTED: ([50, 51, 52], [100, 101, 102]),  # no-SP higher, both learned
+             NOT_REACHED: ([11, 12, 13], [100, 101, 102]),  # no-SP higher, SP never learned
              INCONCLUSIVE: ([50, 100, 75], [60, 90, 70])}
     for expected, (sp, nosp) in cases.items():
         verdict = rules.sp_beats(sp_grid(task, sp, nosp), claim, task)
@@ -58,7 +60,7 @@ def test_sp_beats_needs_every_setting():
         condition([50, 51, 52], best=[200] * 3)
     ev.conditions[("structural_plasticity", "cartpole", "nosp_mu1_sigma0.1")] = \
         condition([100, 101, 102], best=[200] * 3)
-    assert rules.sp_beats(ev, "1a", "cartpole").verdict == NOT_REPRODUCED
+    assert rules.sp_beats(ev, "1a", "cartpole").verdict == CONTRADICTED
 
 
 # -- 1c and 3a: "no difference" needs learning and equivalence ---------------------------------
@@ -74,7 +76,9 @@ def test_no_difference_gives_each_outcome():
     equal_learned = acrobot([-120, -121, -119], [-120.5, -119.5, -120])
     assert rules.acrobot_no_difference(equal_learned).verdict == REPRODUCED
     differ = acrobot([-100, -101, -102], [-150, -151, -152])
-    assert rules.acrobot_no_difference(differ).verdict == NOT_REPRODUCED
+    assert rules.acrobot_no_difference(differ).verdict == CONTRADICTED
+    unlearned = acrobot([-100, -101, -102], [-195, -196, -194])  # differ, no-SP at the floor
+    assert rules.acrobot_no_difference(unlearned).verdict == NOT_REACHED
     noisy = acrobot([-60, -140, -100], [-150, -50, -100])
     assert rules.acrobot_no_difference(noisy).verdict == INCONCLUSIVE
     assert rules.acrobot_no_difference(Evidence()).verdict == NOT_RUN
@@ -96,7 +100,7 @@ def test_ndp_similar_uses_the_same_rule():
                                                                       best=[200] * 3)})
 
     assert rules.ndp_similar(ndp([100, 102, 101], [101, 100, 102])).verdict == REPRODUCED
-    assert rules.ndp_similar(ndp([50, 52, 51], [100, 101, 102])).verdict == NOT_REPRODUCED
+    assert rules.ndp_similar(ndp([50, 52, 51], [100, 101, 102])).verdict == CONTRADICTED
     assert rules.ndp_similar(ndp([12, 13, 11], [12, 12.5, 11.5])).verdict == INCONCLUSIVE
 
 
@@ -113,7 +117,9 @@ def test_pendulum_rule_gives_each_outcome():
     assert rules.pendulum_empty(pendulum([-300, -301, -299], [-900, -901, -899])).verdict \
         == REPRODUCED
     assert rules.pendulum_empty(pendulum([-900, -901, -899], [-300, -301, -299])).verdict \
-        == NOT_REPRODUCED
+        == CONTRADICTED  # beaten, though it learned
+    assert rules.pendulum_empty(pendulum([-1199, -1198, -1197], [-300, -301, -299])).verdict \
+        == NOT_REACHED  # beaten, and never left the floor
     # better than the others, but still at the floor: not "solved"
     assert rules.pendulum_empty(pendulum([-1190, -1191, -1189],
                                           [-1250, -1251, -1249])).verdict == INCONCLUSIVE
@@ -138,7 +144,7 @@ def test_innate_skill_gives_each_outcome():
         return sa([[v, v, v] for v in values])
 
     assert rules.innate_skill(first([195, 196, 197])).verdict == REPRODUCED
-    assert rules.innate_skill(first([50, 60, 55])).verdict == NOT_REPRODUCED
+    assert rules.innate_skill(first([50, 60, 55])).verdict == NOT_REACHED
     assert rules.innate_skill(first([100, 190, 199])).verdict == INCONCLUSIVE
     assert rules.innate_skill(Evidence()).verdict == NOT_RUN
 
@@ -150,15 +156,19 @@ def test_stops_improving_gives_each_outcome():
 
     assert case([50, 120, 122]) == REPRODUCED
     assert case([51, 54, 59]) == INCONCLUSIVE  # gains of a few percent: noise
-    assert case([50, 90, 140]) == NOT_REPRODUCED  # keeps improving
+    assert case([50, 90, 140]) == CONTRADICTED  # keeps improving
     assert case([195, 196, 197]) == INCONCLUSIVE  # no room to improve
 
 
 def test_variability_gives_each_outcome():
     assert rules.variability(sa(sa_sd=[20, 21, 22], nosa_sd=[10, 11, 12])).verdict \
         == REPRODUCED
-    assert rules.variability(sa(sa_sd=[10, 11, 12], nosa_sd=[20, 21, 22])).verdict \
-        == NOT_REPRODUCED
+    lower = sa(sa_sd=[10, 11, 12], nosa_sd=[20, 21, 22])  # SA varies less; training at 0
+    assert rules.variability(lower).verdict == NOT_REACHED
+    for name in ("sa_lndp", "nosa_lndp"):  # both trained well above the floor (9.4)
+        lower.conditions[("spontaneous_activity", "cartpole", name)].final = seeds([150, 151, 152])
+        lower.conditions[("spontaneous_activity", "cartpole", name)].best = seeds([200] * 3)
+    assert rules.variability(lower).verdict == CONTRADICTED
     assert rules.variability(sa(sa_sd=[10, 20, 15], nosa_sd=[12, 18, 14])).verdict \
         == INCONCLUSIVE
 
@@ -173,9 +183,9 @@ def adapts(lndp, ndp, se=2.0):
 
 def test_only_lndp_adapts_gives_each_outcome():
     assert rules.only_lndp_adapts(adapts([130, 140, 135], [82, 82, 82])).verdict == REPRODUCED
-    assert rules.only_lndp_adapts(adapts([82, 82, 83], [82, 82, 82])).verdict == NOT_REPRODUCED
+    assert rules.only_lndp_adapts(adapts([82, 82, 83], [82, 82, 82])).verdict == NOT_REACHED
     assert rules.only_lndp_adapts(adapts([130, 140, 135], [82, 120, 82])).verdict \
-        == NOT_REPRODUCED  # a frozen network cannot beat the ceiling: an NDP that does
+        == CONTRADICTED  # a frozen network cannot beat the ceiling: an NDP that does
     assert rules.only_lndp_adapts(adapts([130, 82, 82], [82, 82, 82])).verdict == INCONCLUSIVE
 
 
@@ -199,9 +209,9 @@ def lifetimes(evolved_share, untrained_share, evolved_changes=100, untrained_cha
 
 def test_critical_periods_gives_each_outcome():
     assert rules.critical_periods(lifetimes(0.9, 0.3)).verdict == REPRODUCED
-    assert rules.critical_periods(lifetimes(0.15, 0.1)).verdict == NOT_REPRODUCED
+    assert rules.critical_periods(lifetimes(0.15, 0.1)).verdict == CONTRADICTED
     # concentrated, but no more than the untrained control: not evolved
-    assert rules.critical_periods(lifetimes(0.9, 0.9)).verdict == NOT_REPRODUCED
+    assert rules.critical_periods(lifetimes(0.9, 0.9)).verdict == CONTRADICTED
     # too few changes for a share to mean anything
     few = rules.critical_periods(lifetimes(1.0, 0.3, evolved_changes=6))
     assert few.verdict == INCONCLUSIVE and "0 of 3 seeds with enough" in few.result
@@ -215,7 +225,7 @@ def test_final_densities_gives_each_outcome():
     assert rules.final_densities(lifetimes(0.5, 0.5, evolved_density=0.79)).verdict \
         == REPRODUCED
     assert rules.final_densities(lifetimes(0.5, 0.5, evolved_density=0.3)).verdict \
-        == NOT_REPRODUCED
+        == NOT_REACHED
     # at the paper's value, but so is the untrained network: not evolved, no verdict
     same = lifetimes(0.5, 0.5, evolved_density=0.79, untrained_density=0.79)
     assert rules.final_densities(same).verdict == INCONCLUSIVE

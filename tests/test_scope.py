@@ -34,7 +34,7 @@ def test_a_claim_with_planned_runs_missing_is_interim_and_says_how_many(tmp_path
     judged = {j.verdict.claim: j for j in scope.judge(sp_grid(TASK, SP, NOSP), "cpu", tmp_path)}
     one_b = judged["1b"]
     assert one_b.interim and (one_b.done, one_b.planned) == (32, 40)
-    assert one_b.verdict.verdict == NOT_REPRODUCED  # the rule's reading so far ...
+    assert one_b.verdict.verdict in NOT_REPRODUCED  # the rule's reading so far ...
     assert one_b.shown.startswith("interim (32 of 40 planned runs)")  # ... is not a verdict
     table = tables.claims_table(list(judged.values()))
     assert table.set_index("claim").loc["1b", "runs"] == "32 of 40"
@@ -56,7 +56,7 @@ def test_a_claim_whose_planned_runs_are_all_in_is_final_and_reads_only_them(tmp_
     assert sorted(one_b.evidence.get(FIGURE, TASK, CONDITIONS[2]).final) == [0, 1, 2]
     assert list(judged["4a"].evidence.development.seed) == [0]  # seed 5 is 1b's, not 4a's
     assert list(judged["4a"].evidence.conditions) == [(FIGURE, TASK, CONDITIONS[0])]
-    assert rules.sp_beats(ev, "1b", TASK).verdict == NOT_REPRODUCED  # all seeds would say
+    assert rules.sp_beats(ev, "1b", TASK).verdict in NOT_REPRODUCED  # all seeds would say
 
 
 def test_a_claim_with_no_planned_run_finished_reads_not_run_yet(tmp_path):

@@ -135,9 +135,10 @@ def condition_records(figure: str, scale: str, task: str | None = None) -> dict[
         return {n: other[n] for n in ("sa_lndp", "nosa_lndp", "sa_nolifetime")}
     if figure == "ndp_vs_lndp":
         return {n: other[n] for n in ("lndp", "ndp")}
-    # network_development: the default LNDP (SP on, μ_conn 0.5, σ_conn 0.1); at smoke
-    # scale this is the structural_plasticity run "sp_mu0.5_sigma0.1", which is reused.
-    return {"lndp": Condition("lndp", MODELS["lndp"], {})}
+    # network_development: the default LNDP, SP on from μ_conn 0.5, σ_conn 0.1, under the
+    # SP figure's own name and record (its runs are copies of that figure's)
+    default = _sp_condition(True, 0.5, 0.1)
+    return {default.name: default}
 
 
 def conditions(figure: str, scale: str, task: str | None = None) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from lndp.design.layout import REPLAYS, list_runs, made_by_this_code, run_name
-from lndp.provenance import code_hash
+from lndp.provenance import code_hash, machine, same_machine_kind
 from lndp.runfolder import load_config, read_log, read_summary
 from lndp.train import train
 
@@ -41,19 +41,38 @@ def replays_identically(run: str | Path, generations: int = GENERATIONS) -> bool
     return len(recorded) == generations and strip(rows) == strip(recorded)
 
 
+def not_comparable(run: str | Path, here: dict | None = None) -> str | None:
+    """Why a run cannot be replayed bit for bit on this machine (one line), or None when
+    it can be tried: it records the machine it was made on (runs from before 2026-12-01
+    do not, and are tried) and that is another CPU kind or ISA. Bits depend on the CPU,
+    not on the code alone; across machines reproduction is statistical."""
+    recorded = read_summary(run).get("machine")
+    if not recorded or same_machine_kind(recorded, here):
+        return None
+    return (f"recorded on {recorded.get('cpu')} ({recorded.get('isa')}, jax "
+            f"{recorded.get('versions', {}).get('jax')}); exact replay needs that CPU kind "
+            "and ISA: compare it statistically instead")
+
+
 def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
-                ) -> Iterator[tuple[str, bool | None]]:
+                ) -> Iterator[tuple[str, bool | str | None]]:
     """Replay every finished run under results_dir that another code made and record
     the outcome under this code's hash in replays.json; yields (run, identical), with
-    None for runs already this code's (nothing to do)."""
+    None for runs already this code's (nothing to do) and, for a run made on another
+    kind of machine, the one line `not_comparable` says (nothing recorded)."""
     results_dir = Path(results_dir)
     path = results_dir / REPLAYS
     record = json.loads(path.read_text()) if path.exists() else {}
     mine = record.setdefault(code_hash(), {})
+    here = machine()
     for run in list_runs(results_dir):
         name = run_name(*run[:4])
         if made_by_this_code(run.path) is not False:
             yield name, None
+            continue
+        reason = not_comparable(run.path, here)
+        if reason:
+            yield name, reason
             continue
         identical = replays_identically(run.path, generations)
         mine[name] = {"identical": identical, "generations": generations,
@@ -62,4 +81,5 @@ def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
         yield name, identical
 
 
-__all__ = ["GENERATIONS", "TIMING_COLUMNS", "replays_identically", "replay_runs"]
+__all__ = ["GENERATIONS", "TIMING_COLUMNS", "replays_identically", "not_comparable",
+           "replay_runs"]

@@ -1,21 +1,20 @@
-"""The study layer: what the committed runs say about the paper's claims.
+"""The study layer: what the committed runs say about the paper's claims. It only reads
+(run folders, their caches, the plan); computing is the pipeline's (`lndp.pipeline`).
 
 One concept per module, data flowing one way:
 
-    runs         the results layout <figure>/<task>/<condition>/seed<k> and reading run
-                 folders (logs, configs, parameters, evaluations, code hash)
     stats        intervals and tests over seeds, with their assumptions
-    development  recording lifetimes of trained runs, structural-change statistics, one cache
     evidence     gathering what each claim needs from the runs (reading, no judging)
-    claims       the paper's claims and one rule each, judging gathered evidence; the table
-    plan         the pre-registration (results/plan.json), the rules' hash, budgets
+    measures     the numbers the rules read (learnable range, lifetime statistics, flatness)
+    rules        the paper's claims, one rule each, and the registry claim id → rule
     scope        each claim judged on its planned runs; interim until they are all in
-    power        seeds for a target power and whether training curves have flattened
-    queue        resumable run queues over a plan section, one per CPU core
-    replay       whether this code still makes a run (exact replay of its first generations)
+    development  structural-change statistics read from recorded lifetimes
+    power        seeds for a target power, what would decide a claim still open
+    plan         the rules' registered hash, the changelog, the plan's tables
+    tables       how verdicts, effects and stages read on a page (not hashed)
     compare      the same claims on the reference and the corrected model
     forest       the forest plot of the claims' effects
 
-Task baselines (what an observation-blind or memoryless policy can do) live next to the
-environments, in `lndp.envs.baselines`.
+What decides a verdict (rules, measures, evidence, scope, stats and the task floors of
+`lndp.envs.baselines`) is covered by the registered rules hash (`plan.RULE_FILES`).
 """

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from lndp.study.rules import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED
+from lndp.study.rules import CONTRADICTED, INCONCLUSIVE, NOT_REACHED, NOT_RUN, REPRODUCED
 from lndp.study.scope import INTERIM
 
-VERDICT_COLOURS = {REPRODUCED: "#1a9850", NOT_REPRODUCED: "#d73027",
+VERDICT_COLOURS = {REPRODUCED: "#1a9850", CONTRADICTED: "#d73027", NOT_REACHED: "#4575b4",
                    INCONCLUSIVE: "#f0a030", INTERIM: "#7570b3", NOT_RUN: "#9e9e9e"}
 LIMIT = 1.5  # the axis spans ± this many units of each row's scale
 

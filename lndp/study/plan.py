@@ -32,7 +32,7 @@ from lndp.study.tables import seed_range
 
 #: what decides the verdicts (paths inside the lndp package)
 RULE_FILES = ("study/rules.py", "study/measures.py", "study/evidence.py", "study/scope.py",
-              "study/stats.py", "envs/baselines.py")
+              "study/stats.py", "envs/baselines.py", "study/control.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -128,7 +128,8 @@ def compute_table(scale: str, results_dir: str | Path | None = None):
         rows.append({"section": name, "planned runs": len(planned),
                      "finished": len(planned & keys),
                      "core-hours planned": section.get("core_hours", {}).get("planned_total"),
-                     "core-hours spent": float(done[~done["copy"]].minutes.sum() / 60)})
+                     "core-hours spent": float(done.loc[~done["copy"].astype(bool),
+                                                             "minutes"].sum() / 60)})
     table = pd.DataFrame(rows, columns=["section", "planned runs", "finished",
                                         "core-hours planned", "core-hours spent"])
     if len(table) > 1:
@@ -159,5 +160,17 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     return pd.DataFrame(rows)
 
 
-__all__ = ["RULE_FILES", "decision_source", "rules_hash", "rules_check", "rule_changes",
+def claim_budgets(section: str, results_dir: str | Path | None = None) -> dict[str, str]:
+    """Claim → its planned budget in a plan section as a share of the paper's evaluations
+    ('0.75 %', or a range over the claim's tasks and entries), for every verdict to name."""
+    found = load_plan(results_dir).get("scales", {}).get(section)
+    if not found:
+        return {}
+    table = budget_table(found.get("scale", section), results_dir)
+    shares = table[table.section == section].groupby("claim").share_of_paper
+    return {claim: (f"{lo:.2%}" if lo == hi else f"{lo:.2%}–{hi:.2%}").replace("%–", "–")
+            .replace("%", " %") for claim, (lo, hi) in shares.agg(["min", "max"]).iterrows()}
+
+
+__all__ = ["claim_budgets", "RULE_FILES", "decision_source", "rules_hash", "rules_check", "rule_changes",
            "entries_table", "plan_table", "compute_table", "budget_table"]

@@ -2,8 +2,10 @@
 
 Every rule reads an `lndp.study.evidence.Evidence` (per-seed numbers) and nothing else,
 and every rule can end in either direction: "reproduced", "not reproduced", or
-"inconclusive at this scale" (the evidence is too weak either way); "not run yet" when a
-run it needs is missing. Intervals are Student-t over seeds (`lndp.study.stats`).
+"inconclusive at this budget" (the evidence is too weak either way); "not run yet" when a
+run it needs is missing. "Not reproduced" is one of two outcomes (`NOT_REPRODUCED`):
+"contradicted at this budget" (the opposite of the claim, among conditions that learned)
+or "not reached at this budget" (what the claim needs was not reached). Intervals are Student-t over seeds (`lndp.study.stats`).
 
 A rule changes only with a dated entry in results/RULE_CHANGES.md and a new rules hash in
 results/plan.json (`lndp.study.plan`); a test holds this file to that hash. The hash
@@ -32,8 +34,13 @@ EQUIVALENCE_FRACTION = 0.10
 CRITICAL_SHARE = 0.5  # "concentrates": at least half of all changes in the busiest 10 %
 DENSITY_TOLERANCE = 0.1  # final density within ± this of the paper's value
 
-REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
-INCONCLUSIVE, NOT_RUN = "inconclusive at this scale", "not run yet"
+REPRODUCED, NOT_RUN = "reproduced", "not run yet"
+INCONCLUSIVE = "inconclusive at this budget"
+#: a rule's registered "not reproduced", split by what it shows (results/PLAN.md,
+#: "Verdicts that name their budget"): the opposite of the claim among conditions that
+#: learned, or what the claim needs was not reached at this budget
+CONTRADICTED, NOT_REACHED = "contradicted at this budget", "not reached at this budget"
+NOT_REPRODUCED = (CONTRADICTED, NOT_REACHED)
 
 #: final synapse densities the paper reports (second-hand summary [W], unverified)
 PAPER_DENSITIES = {"cartpole": 0.79, "foraging": 0.72, "acrobot": 0.69, "pendulum": 0.24}
@@ -137,22 +144,26 @@ def sp_beats(ev: Evidence, claim: str, task: str) -> Verdict:
                          "verdict" if claim == "1b" else "")
     if not pairs:
         return Verdict(claim, task, "—", NOT_RUN, rule)
-    _, span = learnable_range(ev, SP_FIGURE, task, [c for _, a, b in pairs for c in (a, b)])
-    parts, effects, wins, losses = [], [], 0, 0
+    facts, span = learnable_range(ev, SP_FIGURE, task,
+                                  [c for _, a, b in pairs for c in (a, b)])
+    parts, effects, wins, losses, contradicted = [], [], 0, 0, False
     for setting, sp, nosp in pairs:
         a, b = ev.get(SP_FIGURE, task, sp), ev.get(SP_FIGURE, task, nosp)
         test, effect = _diff_effect(f"{claim} {task}, {setting}: SP − no-SP", a.final,
                                     b.final, ">", span)
         effects.append(effect)
         wins += test.diff > 0 and test.p < ALPHA
-        losses += test.diff < 0 and test.p < ALPHA
+        lost = test.diff < 0 and test.p < ALPHA
+        losses += lost
+        contradicted |= lost and _learned(a.final, facts, span) and _learned(b.final, facts, span)
         parts.append(f"{setting}: SP {_ci(a.final.values())} vs no-SP {_ci(b.final.values())}, "
                      f"p = {test.p:.2g}")
         if claim == "1b":  # the claim adds: the population *max* is similar
             maxima = stats.welch(a.final_max.values(), b.final_max.values())
             parts.append(f"max, {setting}: SP {_ci(a.final_max.values())} vs no-SP "
                          f"{_ci(b.final_max.values())}, p = {maxima.p:.2g}")
-    verdict = NOT_REPRODUCED if losses else REPRODUCED if wins == len(pairs) else INCONCLUSIVE
+    verdict = ((CONTRADICTED if contradicted else NOT_REACHED) if losses else
+               REPRODUCED if wins == len(pairs) else INCONCLUSIVE)
     return Verdict(claim, task, "; ".join(parts), verdict, rule, effects)
 
 
@@ -186,7 +197,7 @@ def no_difference(ev: Evidence, claim: str, figure: str, task: str, a_name: str,
     if all(learned.values()) and p_equivalent < ALPHA:
         verdict = REPRODUCED
     elif test.p < ALPHA and p_equivalent >= ALPHA:
-        verdict = NOT_REPRODUCED
+        verdict = CONTRADICTED if all(learned.values()) else NOT_REACHED
     else:
         verdict = INCONCLUSIVE
     return Verdict(claim, task, text, verdict, RULE_NULL, [effect])
@@ -198,7 +209,8 @@ def acrobot_no_difference(ev: Evidence) -> Verdict:
         return Verdict("1c", "acrobot", "—", NOT_RUN, RULE_NULL)
     verdicts = [no_difference(ev, "1c", SP_FIGURE, "acrobot", sp, nosp, f"SP ({setting})",
                               f"no-SP ({setting})") for setting, sp, nosp in pairs]
-    outcome = (NOT_REPRODUCED if any(v.verdict == NOT_REPRODUCED for v in verdicts) else
+    outcome = (CONTRADICTED if any(v.verdict == CONTRADICTED for v in verdicts) else
+               NOT_REACHED if any(v.verdict == NOT_REACHED for v in verdicts) else
                REPRODUCED if all(v.verdict == REPRODUCED for v in verdicts) else INCONCLUSIVE)
     return Verdict("1c", "acrobot", "; ".join(v.result for v in verdicts), outcome,
                    RULE_NULL + " (every setting)", [e for v in verdicts for e in v.effects])
@@ -226,7 +238,7 @@ def pendulum_empty(ev: Evidence, task: str = "pendulum") -> Verdict:
     parts.append(f"floor: {facts.floor_label}; {label(best)} learned: "
                  f"{'yes' if learned else 'no'}")
     if any(t.diff < 0 and t.p < ALPHA for t in tests.values()):
-        verdict = NOT_REPRODUCED
+        verdict = CONTRADICTED if learned else NOT_REACHED
     elif learned and all(t.diff > 0 and t.p < ALPHA for t in tests.values()):
         verdict = REPRODUCED
     else:
@@ -261,7 +273,7 @@ def innate_skill(ev: Evidence) -> Verdict:
         text += (f"; without SA: {_ci(first_nosa.values())}, Welch p = "
                  f"{stats.welch(first.values(), first_nosa.values()).p:.2g}")
     verdict = (REPRODUCED if interval.lo >= 0.9 * top else
-               NOT_REPRODUCED if interval.hi < 0.9 * top else INCONCLUSIVE)
+               NOT_REACHED if interval.hi < 0.9 * top else INCONCLUSIVE)
     effect = Effect("2a cartpole: SA episode-1 return", *interval[:3], ">", 0.9 * top,
                     scale=top, unit="maximum return")
     return Verdict("2a", "cartpole", text, verdict, rule, [effect])
@@ -287,8 +299,8 @@ def stops_improving(ev: Evidence) -> Verdict:
             f"[{gain23.lo:.1f}, {gain23.hi:.1f}]; 5 % of the maximum = {threshold:.1f}")
     if episodes[:, 0].mean() >= 0.9 * top:
         verdict = INCONCLUSIVE
-    elif gain23.lo > threshold:
-        verdict = NOT_REPRODUCED
+    elif gain23.lo > threshold:  # it keeps improving: the opposite, observed
+        verdict = CONTRADICTED
     elif gain12.lo > threshold and gain23.hi <= threshold:
         verdict = REPRODUCED
     else:
@@ -312,8 +324,16 @@ def variability(ev: Evidence) -> Verdict:
     test = stats.welch(sa.values(), nosa.values())
     text = (f"between-episode s.d. with SA {_ci(sa.values())} vs without {_ci(nosa.values())},"
             f" difference {test.diff:.1f} [{test.lo:.1f}, {test.hi:.1f}], p = {test.p:.2g}")
+    facts, span = learnable_range(ev, SA_FIGURE, "cartpole", ("sa_lndp", "nosa_lndp"))
+    trained = {c: ev.get(SA_FIGURE, "cartpole", c).final for c in ("sa_lndp", "nosa_lndp")}
+    learned = {c: _enough(f) and _learned(f, facts, span) for c, f in trained.items()}
+    both_learned = all(learned.values())
+    text += (f"; learned in training ({LEARNED_FRACTION:.0%} of the range above the floor): "
+             f"with SA {'yes' if learned['sa_lndp'] else 'no'}, without "
+             f"{'yes' if learned['nosa_lndp'] else 'no'}")
     verdict = (REPRODUCED if test.diff > 0 and test.p < ALPHA else
-               NOT_REPRODUCED if test.diff < 0 and test.p < ALPHA else INCONCLUSIVE)
+               (CONTRADICTED if both_learned else NOT_REACHED)
+               if test.diff < 0 and test.p < ALPHA else INCONCLUSIVE)
     effect = Effect("2c cartpole: s.d. SA − no SA", test.diff, test.lo, test.hi, ">",
                     scale=top, unit="maximum return")
     return Verdict("2c", "cartpole", text, verdict, rule, [effect])
@@ -356,8 +376,10 @@ def only_lndp_adapts(ev: Evidence) -> Verdict:
                  f"{_ci(ndp.final.values())}, p = {training.p:.2g}")
     if all(adapts["lndp"]) and not any(adapts["ndp"]):
         verdict = REPRODUCED
-    elif not any(adapts["lndp"]) or any(adapts["ndp"]):
-        verdict = NOT_REPRODUCED
+    elif any(adapts["ndp"]):  # a frozen network adapts: the opposite, observed
+        verdict = CONTRADICTED
+    elif not any(adapts["lndp"]):
+        verdict = NOT_REACHED
     else:
         verdict = INCONCLUSIVE
     effects = []
@@ -424,7 +446,7 @@ def critical_periods(ev: Evidence) -> Verdict:
     if all(o == "concentrated" for o in outcomes.values()):
         verdict = REPRODUCED
     elif measured and all(o == "spread" for o in measured):
-        verdict = NOT_REPRODUCED
+        verdict = CONTRADICTED  # measured, and spread out
     else:
         verdict = INCONCLUSIVE
     return Verdict("4a", ", ".join(tasks), text, verdict, rule, effects)
@@ -470,7 +492,7 @@ def final_densities(ev: Evidence) -> Verdict:
     tasks = list(dev.task.unique())
     missing = [t for t in PAPER_DENSITIES if t not in tasks]
     text = "; ".join(parts) + (f" (not run yet: {', '.join(missing)})" if missing else "")
-    verdict = (NOT_REPRODUCED if any(outside) else
+    verdict = (NOT_REACHED if any(outside) else
                REPRODUCED if all(inside) else INCONCLUSIVE)
     return Verdict("4b", ", ".join(tasks), text, verdict, rule, effects)
 
@@ -545,5 +567,6 @@ def verdicts(ev: Evidence) -> list[Verdict]:
 
 
 __all__ = ["CLAIMS", "RULES", "Rule", "Comparison", "Effect", "Verdict", "verdicts",
-           "REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "NOT_RUN", "PAPER_DENSITIES",
+           "REPRODUCED", "CONTRADICTED", "NOT_REACHED", "NOT_REPRODUCED", "INCONCLUSIVE",
+           "NOT_RUN", "PAPER_DENSITIES",
            "ALPHA", "LEARNED_FRACTION", "EQUIVALENCE_FRACTION", "CRITICAL_SHARE"]

@@ -10,10 +10,13 @@ import pandas as pd
 
 from pathlib import Path
 
+from lndp.design.figures import label
 from lndp.design.plan import section_runs, stages
+from lndp.study.control import Fidelity
 from lndp.study.evidence import Evidence
 from lndp.study.rules import CLAIMS
 from lndp.study.scope import INTERIM, Judgement, judge_claim
+from lndp.study.stats import t_interval
 
 
 def seed_range(seeds) -> str:
@@ -36,12 +39,20 @@ def markdown_table(table: pd.DataFrame, columns=("claim", "statement", "result",
     return "\n".join(lines)
 
 
-def claims_table(judged: list[Judgement]) -> pd.DataFrame:
-    """One row per claim: claim, statement, task, result, verdict (interim marked), runs
-    (finished of planned), rule."""
+def claims_table(judged: list[Judgement], budgets: dict[str, str] | None = None
+                 ) -> pd.DataFrame:
+    """One row per claim: claim, statement, task, result, verdict (interim marked; with
+    `budgets`, claim → share of the paper's evaluations, the verdict names its budget),
+    runs (finished of planned), rule."""
+    budgets = budgets or {}
+
+    def verdict(j: Judgement) -> str:
+        share = budgets.get(j.verdict.claim)
+        return f"{j.shown} ({share} of the paper's evaluations)" if share else j.shown
+
     return pd.DataFrame([{"claim": j.verdict.claim, "statement": CLAIMS[j.verdict.claim],
                           "task": j.verdict.task, "result": j.verdict.result,
-                          "verdict": j.shown, "runs": j.runs, "rule": j.verdict.rule}
+                          "verdict": verdict(j), "runs": j.runs, "rule": j.verdict.rule}
                          for j in judged])
 
 
@@ -71,4 +82,30 @@ def stage_table(ev: Evidence, section: str, results_dir: str | Path | None = Non
     return pd.DataFrame(rows, columns=["claim", "stage", "seeds", "runs", "verdict", "result"])
 
 
-__all__ = ["seed_range", "markdown_table", "claims_table", "effects_table", "stage_table"]
+def _interval(values) -> str:
+    i = t_interval(list(values))
+    return f"{i.mean:.1f}" if i.n < 2 else f"{i.mean:.1f} [{i.lo:.1f}, {i.hi:.1f}]"
+
+
+def fidelity_table(results: list[Fidelity]) -> pd.DataFrame:
+    """One row per condition of the authors'-code control: our final fitness and theirs
+    (mean [95 % t interval], seeds), the difference, the margin, TOST p, the verdict."""
+    rows = []
+    for r in results:
+        ran = len(r.ours) >= 2 and len(r.theirs) >= 2
+        rows.append({
+            "condition": f"{r.task}, {label(r.condition)} ({r.figure.replace('_', ' ')})",
+            "ours": f"{_interval(r.ours.values())} ({len(r.ours)} seeds)" if r.ours else "—",
+            "authors' code": (f"{_interval(r.theirs.values())} ({len(r.theirs)} of "
+                              f"{r.planned_theirs} seeds)") if r.theirs else
+                             f"— (0 of {r.planned_theirs} seeds)",
+            "difference": (f"{r.difference.diff:+.1f} [{r.difference.lo:.1f}, "
+                           f"{r.difference.hi:.1f}]") if ran else "—",
+            "margin": f"± {r.margin:.1f}" if ran else "—",
+            "TOST p": f"{r.tost_p:.2g}" if ran else "—",
+            "verdict": r.verdict})
+    return pd.DataFrame(rows, columns=["condition", "ours", "authors' code", "difference",
+                                       "margin", "TOST p", "verdict"])
+
+
+__all__ = ["fidelity_table", "seed_range", "markdown_table", "claims_table", "effects_table", "stage_table"]
