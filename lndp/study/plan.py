@@ -172,5 +172,17 @@ def claim_budgets(section: str, results_dir: str | Path | None = None) -> dict[s
             .replace("%", " %") for claim, (lo, hi) in shares.agg(["min", "max"]).iterrows()}
 
 
-__all__ = ["claim_budgets", "RULE_FILES", "decision_source", "rules_hash", "rules_check", "rule_changes",
+def budget_range(section: str, results_dir: str | Path | None = None) -> str:
+    """The share of the paper's evaluations a section's runs spend, '0.50–1.25 %'."""
+    found = load_plan(results_dir).get("scales", {}).get(section)
+    if not found:
+        return "an unregistered share"
+    table = budget_table(found.get("scale", section), results_dir)
+    shares = table[table.section == section].share_of_paper
+    lo, hi = shares.min(), shares.max()
+    return (f"{lo:.2%}" if lo == hi else f"{lo:.2%}–{hi:.2%}".replace("%–", "–")).replace(
+        "%", " %")
+
+
+__all__ = ["budget_range", "claim_budgets", "RULE_FILES", "decision_source", "rules_hash", "rules_check", "rule_changes",
            "entries_table", "plan_table", "compute_table", "budget_table"]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from lndp.design.figures import label
 from lndp.design.plan import section_runs, stages
-from lndp.study.control import Fidelity
+from lndp.study.control import DIFFERENT, EQUIVALENT, Fidelity
+from lndp.study.control import INCONCLUSIVE as CONTROL_INCONCLUSIVE
 from lndp.study.evidence import Evidence
-from lndp.study.rules import CLAIMS
+from lndp.study.rules import CLAIMS, CONTRADICTED, INCONCLUSIVE, NOT_REACHED, REPRODUCED
 from lndp.study.scope import INTERIM, Judgement, judge_claim
 from lndp.study.stats import t_interval
 
@@ -108,4 +109,58 @@ def fidelity_table(results: list[Fidelity]) -> pd.DataFrame:
                                        "margin", "TOST p", "verdict"])
 
 
-__all__ = ["fidelity_table", "seed_range", "markdown_table", "claims_table", "effects_table", "stage_table"]
+__all__ = ["answer", "fidelity_table", "seed_range", "markdown_table", "claims_table", "effects_table", "stage_table"]
+
+
+def _claim_list(claims: list[str]) -> str:
+    return ", ".join(claims) if claims else "none"
+
+
+def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None = None,
+           pilots: tuple[int, int] | None = None) -> str:
+    """The page's first paragraph, in plain sentences from the verdicts: what holds at
+    this budget (`share`: of the paper's evaluations, `lndp.study.plan.budget_range`), what
+    it cannot tell, how the authors' code behaves at the same budget (`fidelity`), and
+    what it would take to decide the rest (`pilots`: long-budget pilot runs finished, of
+    planned). Nothing in it is typed in by hand."""
+    by: dict[str, list[str]] = {}
+    for j in judged:
+        outcome = "interim" if j.interim else j.verdict.verdict
+        by.setdefault(outcome, []).append(j.verdict.claim)
+    n = len(judged)
+    sentences = [
+        f"These runs spend {share} of the evaluations the paper's runs spent. At that budget "
+        f"{len(by.get(REPRODUCED, []))} of the {n} claims are reproduced "
+        f"({_claim_list(by.get(REPRODUCED, []))}) and "
+        f"{len(by.get(CONTRADICTED, []))} {'is' if len(by.get(CONTRADICTED, [])) == 1 else 'are'}"
+        f" contradicted ({_claim_list(by.get(CONTRADICTED, []))}: the opposite of the claim, "
+        f"between conditions that both learned)."]
+    sentences.append(
+        f"{len(by.get(NOT_REACHED, []))} are *not reached at this budget* "
+        f"({_claim_list(by.get(NOT_REACHED, []))}): the level or the learning they need did "
+        f"not appear, which this budget cannot turn into evidence against the paper; "
+        f"{len(by.get(INCONCLUSIVE, []))} are inconclusive "
+        f"({_claim_list(by.get(INCONCLUSIVE, []))})"
+        + (f"; {len(by['interim'])} are still waiting for planned runs "
+           f"({_claim_list(by['interim'])})" if by.get("interim") else "") + ".")
+    if fidelity:
+        ran = [f for f in fidelity if not f.verdict.startswith("not run yet")]
+        done = sum(len(f.theirs) for f in fidelity)
+        planned = sum(f.planned_theirs for f in fidelity)
+        counts = {v: sum(f.verdict.endswith(v) or f.verdict.endswith(f"{v} so far")
+                         for f in ran) for v in (EQUIVALENT, DIFFERENT, CONTROL_INCONCLUSIVE)}
+        sentences.append(
+            f"The authors' own code, trained at the same budget as a control: {done} of its "
+            f"{planned} registered runs have finished"
+            + (f"; of the {len(ran)} conditions with runs on both sides, "
+               f"{counts[EQUIVALENT]} end equivalent to ours, {counts[DIFFERENT]} different "
+               f"and {counts[CONTROL_INCONCLUSIVE]} inconclusive"
+               + (" so far" if done < planned else "") if ran else
+               ", too few to compare yet") + " (the fidelity table below).")
+    sentences.append(
+        "Deciding the rest takes longer training more than more seeds: the table of what "
+        "would decide each open claim says which need seeds and which need generations"
+        + (f"; long-budget pilots (Foraging at ten times this budget, CartPole with SA at "
+           f"the paper's 2,000 generations) have {pilots[0]} of {pilots[1]} runs finished"
+           if pilots else "") + ".")
+    return " ".join(sentences)
