@@ -138,6 +138,24 @@ def tag_for_reading(notebook: dict) -> dict:
     return notebook
 
 
+#: where the introduction carries the results page's answer (`computed_answer`)
+ANSWER = "<!-- the answer: filled in from the results page when the book is built -->"
+
+
+def computed_answer(executed: Path) -> str:
+    """The answer the executed results page computed from the runs (the markdown output of
+    its `tables.answer` cell), for the introduction; a pointer to the page without one."""
+    path = executed / "results.ipynb"
+    cells = json.loads(path.read_text())["cells"] if path.exists() else []
+    for cell in cells:
+        if "tables.answer(" in "".join(cell.get("source", [])):
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    return "".join(text)
+    return "The answer, computed from the runs, opens the {doc}`results page <../notebooks/results>`."
+
+
 def stage_sources(executed: Path, source: Path) -> None:
     """Copy the book's sources and the executed notebooks (tagged for reading,
     `tag_for_reading`) into one folder to build."""
@@ -147,6 +165,8 @@ def stage_sources(executed: Path, source: Path) -> None:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(ROOT / name, source / name)
     shutil.copytree(ROOT / "book", source / "book")
+    intro = source / "book" / "intro.md"
+    intro.write_text(intro.read_text().replace(ANSWER, computed_answer(executed)))
     (source / "notebooks").mkdir()
     for name in NOTEBOOKS:
         path = executed / f"{name}.ipynb"

@@ -35,7 +35,7 @@ def main():
          "$A_{ij}$ ~ Bernoulli(p) where allowed:",
          "  input→hidden, hidden→hidden,",
          "  hidden→output",
-         "$h_0$ ~ N(0, 0.5²), $e = 0$"], "#e8f4ea")
+         "$h_0$ ~ U(−1, 1), $e_0$ ~ U(−1, 1)·A"], "#e8f4ea")
     box(ax, 1.2, 0.3, 0.9, 0.62, "2. Spontaneous activity",
         ["optional: sa_steps, reward 0",
          "inputs driven by an evolved",
@@ -60,7 +60,7 @@ def main():
     allowed = allowed_edges(n, n_in, n_out)
     a0 = allowed & (rng.random((n, n)) < 0.12)
     a1 = (a0 & (rng.random((n, n)) > 0.3)) | (allowed & (rng.random((n, n)) < 0.25))
-    w0 = rng.normal(size=(n, n)) * a0
+    w0 = rng.uniform(-1, 1, size=(n, n)) * a0  # w = e[0], e0 ~ U(-1, 1)·A (reference)
     w1 = rng.normal(size=(n, n)) * a1
     for k, (a, w, t) in enumerate(((a0, w0, "sparse $G_0$"), (a1, w1, "after development"))):
         sub = fig.add_axes([0.14 + 0.42 * k, 0.03, 0.3, 0.36])

@@ -50,27 +50,16 @@ Licence
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
-import zipfile
 
 import numpy as np
 
+# the fixtures' byte-reproducible writer (this script runs from tools/, beside it)
+from record_reference_fixtures import save_npz  # noqa: E402
+
 POPSIZE, NUM_DIMS, GENERATIONS = 16, 12, 8
 SCENARIOS = ("distinct", "linear", "ties")
-
-
-def save_npz(path: str, arrays: dict) -> None:
-    """np.savez_compressed, but byte-reproducible (fixed zip timestamps, sorted)."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(arrays):
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.asarray(arrays[name]), allow_pickle=False)
-            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, buf.getvalue(), compresslevel=9)
 
 
 def fitness_for(scenario: str, g: int, x: np.ndarray) -> np.ndarray:
