@@ -49,6 +49,7 @@ from typing import Callable, Sequence
 
 import jax
 import numpy as np
+import pandas as pd
 from jax.sharding import Mesh
 from scipy.stats import ks_2samp
 
@@ -301,7 +302,27 @@ def reproduce(folder: str | Path, members: int = MEMBERS,
     return results
 
 
-__all__ = ["ALPHA", "THRESHOLD", "INDISTINGUISHABLE", "DIFFERENT", "MIN_MEMBERS", "MEMBERS",
+def reproduction_table(folder: str | Path) -> pd.DataFrame:
+    """Every committed reproduction, one row per machine × setting: the machine (CPU and
+    ISA), its date, KS D, p and verdict against the reference, bit identity, and the same
+    against the authors' code."""
+    rows = []
+    for path in sorted(Path(folder, REPRODUCTIONS).glob("*.json")):
+        found = json.loads(path.read_text())
+        where = f"{found['machine'].get('cpu')} ({found['machine'].get('isa')})"
+        for name, r in found["settings"].items():
+            a = found.get("authors", {}).get(name, {})
+            rows.append({
+                "machine": where, "date": found["date"][:10], "setting": name,
+                "vs the reference": ("bit-identical" if r["identical"] else
+                                     f"D {r['ks_statistic']:.3f}, p {r['p']:.2g}: {r['verdict']}"),
+                "vs the authors' code": (f"D {a['ks_statistic']:.3f}, p {a['p']:.2g}: "
+                                         f"{a['verdict']}") if a else "—"})
+    return pd.DataFrame(rows, columns=["machine", "date", "setting", "vs the reference",
+                                       "vs the authors' code"])
+
+
+__all__ = ["reproduction_table", "ALPHA", "THRESHOLD", "INDISTINGUISHABLE", "DIFFERENT", "MIN_MEMBERS", "MEMBERS",
            "SETTINGS", "Setting", "Result", "ReproduceError", "compare", "check_members",
            "first_generation_fitness", "record", "reproduce", "compare_with_authors",
            "read_sample", "write_sample", "machine_slug"]

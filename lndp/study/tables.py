@@ -15,7 +15,8 @@ from lndp.design.plan import section_runs, stages
 from lndp.study.control import DIFFERENT, EQUIVALENT, Fidelity
 from lndp.study.control import INCONCLUSIVE as CONTROL_INCONCLUSIVE
 from lndp.study.evidence import Evidence
-from lndp.study.rules import CLAIMS, CONTRADICTED, INCONCLUSIVE, NOT_REACHED, REPRODUCED
+from lndp.study.rules import (CLAIMS, CONTRADICTED, INCONCLUSIVE, NOT_REACHED, NOT_RUN,
+                              REPRODUCED)
 from lndp.study.scope import INTERIM, Judgement, judge_claim
 from lndp.study.stats import t_interval
 
@@ -116,6 +117,15 @@ def _claim_list(claims: list[str]) -> str:
     return ", ".join(claims) if claims else "none"
 
 
+def _count(claims: list[str], one: str, many: str) -> str:
+    """'claim 1c is', 'claims 1b, 2a and 3b are', 'none is' (`one`, `many`: the verbs)."""
+    if not claims:
+        return f"none {one}"
+    if len(claims) == 1:
+        return f"claim {claims[0]} {one}"
+    return f"claims {', '.join(claims[:-1])} and {claims[-1]} {many}"
+
+
 def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None = None,
            pilots: tuple[int, int] | None = None) -> str:
     """The page's first paragraph, in plain sentences from the verdicts: what holds at
@@ -127,22 +137,18 @@ def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None 
     for j in judged:
         outcome = "interim" if j.interim else j.verdict.verdict
         by.setdefault(outcome, []).append(j.verdict.claim)
-    n = len(judged)
+    get = lambda outcome: by.get(outcome, [])  # noqa: E731
     sentences = [
-        f"These runs spend {share} of the evaluations the paper's runs spent. At that budget "
-        f"{len(by.get(REPRODUCED, []))} of the {n} claims are reproduced "
-        f"({_claim_list(by.get(REPRODUCED, []))}) and "
-        f"{len(by.get(CONTRADICTED, []))} {'is' if len(by.get(CONTRADICTED, [])) == 1 else 'are'}"
-        f" contradicted ({_claim_list(by.get(CONTRADICTED, []))}: the opposite of the claim, "
-        f"between conditions that both learned)."]
-    sentences.append(
-        f"{len(by.get(NOT_REACHED, []))} are *not reached at this budget* "
-        f"({_claim_list(by.get(NOT_REACHED, []))}): the level or the learning they need did "
-        f"not appear, which this budget cannot turn into evidence against the paper; "
-        f"{len(by.get(INCONCLUSIVE, []))} are inconclusive "
-        f"({_claim_list(by.get(INCONCLUSIVE, []))})"
-        + (f"; {len(by['interim'])} are still waiting for planned runs "
-           f"({_claim_list(by['interim'])})" if by.get("interim") else "") + ".")
+        f"These runs spend {share} of the evaluations the paper's runs spent. Of the "
+        f"{len(judged)} claims, at that budget, {_count(get(REPRODUCED), 'is', 'are')} "
+        f"reproduced and {_count(get(CONTRADICTED), 'is', 'are')} *contradicted at this "
+        f"budget* (the opposite of the claim, between conditions that both learned).",
+        f"{_count(get(NOT_REACHED), 'is', 'are')[0].upper()}{_count(get(NOT_REACHED), 'is', 'are')[1:]} *not reached at this budget*: "
+        f"the level or the learning they need did not appear, which this budget cannot turn "
+        f"into evidence against the paper; {_count(get(INCONCLUSIVE), 'is', 'are')} "
+        f"inconclusive" + (f", and {_count(get('interim'), 'waits', 'wait')} for planned runs"
+                           if get("interim") else "")
+        + (f"; {_count(get(NOT_RUN), 'has', 'have')} no run yet" if get(NOT_RUN) else "") + "."]
     if fidelity:
         ran = [f for f in fidelity if not f.verdict.startswith("not run yet")]
         done = sum(len(f.theirs) for f in fidelity)
