@@ -36,9 +36,9 @@ def _parse_value(text: str):
 
 def _fields_epilog() -> str:
     lines = ["config fields for --set (default values; presets change some of them):"]
-    for section in dataclasses.fields(Config):
-        for f in dataclasses.fields(section.default_factory()):
-            lines.append(f"  {section.name}.{f.name} = {f.default!r}")
+    for part in dataclasses.fields(Config):
+        for f in dataclasses.fields(part.default_factory()):
+            lines.append(f"  {part.name}.{f.name} = {f.default!r}")
     return "\n".join(lines)
 
 
@@ -188,6 +188,9 @@ def _replay_parser(sub) -> None:
     )
     p.add_argument("--scale", choices=SCALES, default="cpu")
     p.add_argument("--results-dir", help="run folders (default: the scale's)")
+    p.add_argument("--reverse", action="store_true",
+                   help="from the last run back (a second replay of the same folder can "
+                   "then work from the other end; outcomes are merged)")
     p.set_defaults(run=_run_replay)
 
 
@@ -197,7 +200,7 @@ def _run_replay(args) -> int:
         print(f"error: --results-dir: no such folder {folder}", file=sys.stderr)
         return 2
     different = 0
-    for name, identical in replay_runs(folder):
+    for name, identical in replay_runs(folder, reverse=args.reverse):
         if isinstance(identical, str):  # made on another kind of machine: not compared
             print(f"{name}: {identical}", flush=True)
         elif identical is not None:

@@ -147,7 +147,6 @@ def test_the_development_animation_is_an_animated_gif(tmp_path):
 
 
 def test_a_cached_development_is_read_back_without_the_model(tmp_path):
-    from lndp import animation
     from lndp.pipeline import lifetimes
     from lndp.pipeline.lifetimes import Development
 
@@ -175,7 +174,6 @@ def test_a_network_whose_synapses_all_have_zero_weight_is_still_drawn(tmp_path):
     from PIL import Image
 
     from lndp import animation
-    from lndp.pipeline import lifetimes
 
     life = replace(_lifetime(), weights=_lifetime().weights * 0)
     gif = animation.development_gif(life, "zero", tmp_path, max_frames=4)

@@ -4,7 +4,6 @@ import csv
 import json
 
 from lndp.config import preset
-from lndp import runfolder
 from lndp.design import layout
 from lndp.pipeline import replay
 from lndp.train import train

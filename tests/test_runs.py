@@ -1,6 +1,6 @@
 """The results layout is built and parsed in one place (lndp.design.layout)."""
 
-from lndp import provenance, runfolder
+from lndp import runfolder
 from lndp.design import layout
 
 

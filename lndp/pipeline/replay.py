@@ -11,7 +11,9 @@ does not replay identically stays "made by other code" and is left out of the bo
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -54,20 +56,33 @@ def not_comparable(run: str | Path, here: dict | None = None) -> str | None:
             "and ISA: compare it statistically instead")
 
 
+def _record_outcome(results_dir: Path, name: str, entry: dict) -> None:
+    """Add one outcome to replays.json under this code's hash: read, merge and written
+    under a lock, so that several replays of one folder (e.g. one from each end) keep
+    each other's outcomes."""
+    path = results_dir / REPLAYS
+    with open(results_dir / f".{REPLAYS}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = json.loads(path.read_text()) if path.exists() else {}
+        record.setdefault(code_hash(), {})[name] = entry
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+
+
 def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
-                ) -> Iterator[tuple[str, bool | str | None]]:
+                reverse: bool = False) -> Iterator[tuple[str, bool | str | None]]:
     """Replay every finished run under results_dir that another code made and record
     the outcome under this code's hash in replays.json; yields (run, identical), with
     None for runs already this code's (nothing to do) and, for a run made on another
-    kind of machine, the one line `not_comparable` says (nothing recorded)."""
+    kind of machine, the one line `not_comparable` says (nothing recorded). `reverse`:
+    from the last run back, so that a second process can work from the other end."""
     results_dir = Path(results_dir)
-    path = results_dir / REPLAYS
-    record = json.loads(path.read_text()) if path.exists() else {}
-    mine = record.setdefault(code_hash(), {})
     here = machine()
-    for run in list_runs(results_dir):
+    found = list_runs(results_dir)
+    for run in reversed(found) if reverse else found:
         name = run_name(*run[:4])
-        if made_by_this_code(run.path) is not False:
+        if made_by_this_code(run.path) is not False:  # read afresh: another replay's too
             yield name, None
             continue
         reason = not_comparable(run.path, here)
@@ -75,9 +90,9 @@ def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
             yield name, reason
             continue
         identical = replays_identically(run.path, generations)
-        mine[name] = {"identical": identical, "generations": generations,
-                      "made_by": read_summary(run.path).get("code_hash")}
-        path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        _record_outcome(results_dir, name, {
+            "identical": identical, "generations": generations,
+            "made_by": read_summary(run.path).get("code_hash")})
         yield name, identical
 
 
