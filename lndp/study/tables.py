@@ -157,7 +157,7 @@ def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None 
                          for f in ran) for v in (EQUIVALENT, DIFFERENT, CONTROL_INCONCLUSIVE)}
         sentences.append(
             f"The authors' own code, trained at the same budget as a control: {done} of its "
-            f"{planned} registered runs have finished"
+            f"{planned} registered runs {'has' if done == 1 else 'have'} finished"
             + (f"; of the {len(ran)} conditions with runs on both sides, "
                f"{counts[EQUIVALENT]} end equivalent to ours, {counts[DIFFERENT]} different "
                f"and {counts[CONTROL_INCONCLUSIVE]} inconclusive"
@@ -167,6 +167,6 @@ def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None 
         "Deciding the rest takes longer training more than more seeds: the table of what "
         "would decide each open claim says which need seeds and which need generations"
         + (f"; long-budget pilots (Foraging at ten times this budget, CartPole with SA at "
-           f"the paper's 2,000 generations) have {pilots[0]} of {pilots[1]} runs finished"
+           f"the paper's 2,000 generations) have {pilots[0]} of their {pilots[1]} runs finished"
            if pilots else "") + ".")
     return " ".join(sentences)
