@@ -15,6 +15,8 @@
 # time (flock on _build/authors-queue.lock). Everything goes to _build/authors-queue.log.
 #
 # Start it detached:  cd /work/main && (CORE=1 nohup tools/run_authors.sh > /dev/null 2>&1 &)
+# Not under setsid: a new session is its own scheduler autogroup, and nice does not apply
+# across autogroups (it would then take a full share of the CPU from the other work).
 set -u
 cd "$(dirname "$0")/.."
 AUTHORS="${1:-/work/authors-LNDP}"
