@@ -78,7 +78,12 @@ def commit_run(folder: Path, message: str, repo: Path) -> bool:
     """Commit one run folder's small files alone (other staged changes stay staged);
     serialised between queues by a lock file. False if git refused (logged, not fatal)."""
     files = _committed_files(folder)
-    with open(repo / ".git" / "lndp-queue.lock", "w") as lock:
+    # the repository's own git folder: in a worktree (a queue run from a snapshot of the
+    # code) .git is a file pointing at it
+    git_dir = Path(subprocess.run(["git", "rev-parse", "--git-common-dir"], cwd=repo,
+                                  capture_output=True, text=True).stdout.strip() or ".git")
+    with open((git_dir if git_dir.is_absolute() else repo / git_dir) / "lndp-queue.lock",
+              "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for attempt in range(5):
             add = subprocess.run(["git", "add", "--", *files], cwd=repo, capture_output=True)
