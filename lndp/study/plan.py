@@ -160,28 +160,37 @@ def budget_table(scale: str, results_dir: str | Path | None = None):
     return pd.DataFrame(rows)
 
 
+def _section_shares(section: str, results_dir: str | Path | None = None):
+    """The budget table's rows of one plan section (None for a section not in the plan)."""
+    found = load_plan(results_dir).get("scales", {}).get(section)
+    if not found:
+        return None
+    table = budget_table(found.get("scale", section), results_dir)
+    return table[table.section == section]
+
+
+def _share_text(lo: float, hi: float) -> str:
+    """'0.75 %', or '0.50–1.25 %' for a range."""
+    return (f"{lo:.2%}" if lo == hi else f"{lo:.2%}–{hi:.2%}".replace("%–", "–")).replace(
+        "%", " %")
+
+
 def claim_budgets(section: str, results_dir: str | Path | None = None) -> dict[str, str]:
     """Claim → its planned budget in a plan section as a share of the paper's evaluations
     ('0.75 %', or a range over the claim's tasks and entries), for every verdict to name."""
-    found = load_plan(results_dir).get("scales", {}).get(section)
-    if not found:
+    rows = _section_shares(section, results_dir)
+    if rows is None:
         return {}
-    table = budget_table(found.get("scale", section), results_dir)
-    shares = table[table.section == section].groupby("claim").share_of_paper
-    return {claim: (f"{lo:.2%}" if lo == hi else f"{lo:.2%}–{hi:.2%}").replace("%–", "–")
-            .replace("%", " %") for claim, (lo, hi) in shares.agg(["min", "max"]).iterrows()}
+    shares = rows.groupby("claim").share_of_paper.agg(["min", "max"])
+    return {claim: _share_text(lo, hi) for claim, (lo, hi) in shares.iterrows()}
 
 
 def budget_range(section: str, results_dir: str | Path | None = None) -> str:
     """The share of the paper's evaluations a section's runs spend, '0.50–1.25 %'."""
-    found = load_plan(results_dir).get("scales", {}).get(section)
-    if not found:
+    rows = _section_shares(section, results_dir)
+    if rows is None:
         return "an unregistered share"
-    table = budget_table(found.get("scale", section), results_dir)
-    shares = table[table.section == section].share_of_paper
-    lo, hi = shares.min(), shares.max()
-    return (f"{lo:.2%}" if lo == hi else f"{lo:.2%}–{hi:.2%}".replace("%–", "–")).replace(
-        "%", " %")
+    return _share_text(rows.share_of_paper.min(), rows.share_of_paper.max())
 
 
 __all__ = ["budget_range", "claim_budgets", "RULE_FILES", "decision_source", "rules_hash", "rules_check", "rule_changes",
