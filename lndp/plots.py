@@ -17,6 +17,7 @@ from typing import Sequence
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.patches
+import matplotlib.patheffects
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from matplotlib.lines import Line2D
 from lndp.config import scale_record
 from lndp.design.figures import MODELS, condition as condition_record
 from lndp.design.layout import resolve
+from lndp.design.plan import CONTROL_LABEL
 from lndp.study.stats import METHOD as INTERVAL, t_interval
 from lndp.tasks import TASK_SPECS
 
@@ -42,6 +44,9 @@ MODEL_COLOURS = {MODELS["lndp_sa"]: "#d62728", MODELS["lndp"]: "#2ca02c",
 NODE_COLOURS = {"input": "#2ca02c", "hidden": "#7f7f7f", "output": "#ff7f0e"}
 REWARD_COLOUR = "#2ca02c"
 WEIGHT_CMAP = "RdBu_r"  # w > 0 red, w < 0 blue, in the graphs and the weight matrices
+#: a control's curve (the authors' code at our budget): its condition's colour, a line
+#: style no condition of ours uses, over a white halo so it stays legible on our bands
+CONTROL_LINESTYLE = (0, (4, 1.5, 1, 1.5))
 
 sns.set_theme(context="notebook", style="whitegrid")
 
@@ -151,7 +156,8 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                     title: str = "Training curves",
                     metrics: Sequence[str] = ("fitness_mean", "fitness_max"),
                     references: dict[str, tuple[float, str]] | None = None,
-                    window: int | None = None) -> plt.Figure | None:
+                    window: int | None = None,
+                    control: pd.DataFrame | None = None) -> plt.Figure | None:
     """One column per task, one row per metric (population mean / max fitness); a single
     task gets one row with the metrics side by side.
 
@@ -159,7 +165,10 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
     generations (default `smoothing_window`); faint line: the unsmoothed mean over seeds;
     band: Student-t 95 % interval over seeds (≥ 2 seeds). references: task → (value,
     label), a dotted horizontal line in every row (e.g. what a policy that ignores its
-    input can do).
+    input can do). control: the same columns for a control's runs of some of these
+    conditions (`FigureResults.control`: the authors' code at the same budget), drawn
+    as its seeds' smoothed mean in the condition's colour, dash-dot, labelled
+    `CONTROL_LABEL`.
     """
     if _nothing_to_plot(training):
         return None
@@ -176,9 +185,14 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                              else "all", figsize=(width, 3.0 * n_rows + 1.6),
                              layout="constrained")
     summaries = []
+    control = control if control is not None and len(control) else None
     for m, metric in enumerate(metrics):
         summary = _curve_summary(training, metric, window)
-        summaries.append(summary)
+        summaries.append(summary.assign(source="this project"))
+        theirs = None
+        if control is not None and metric in control:
+            theirs = _curve_summary(control, metric, window)
+            summaries.append(theirs.assign(source=CONTROL_LABEL))
         for t, task in enumerate(task_list):
             ax = axes[0, m] if one_task else axes[m, t]
             for condition in condition_list:
@@ -192,6 +206,13 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                                     alpha=0.12, lw=0)
                 ax.plot(part.generation, part["mean"], ls=s["linestyle"], color=s["colour"],
                         lw=2.0)
+                if theirs is not None:
+                    line = theirs[(theirs.task == task) & (theirs.condition == condition)]
+                    if len(line):
+                        ax.plot(line.generation, line["mean"], ls=CONTROL_LINESTYLE,
+                                color=s["colour"], lw=1.6, zorder=3, path_effects=[
+                                    matplotlib.patheffects.withStroke(linewidth=3.2,
+                                                                      foreground="white")])
             if references and task in references:
                 _reference_line(ax, *references[task])
             if one_task:
@@ -207,18 +228,30 @@ def training_curves(training: pd.DataFrame, scale: str, name: str, figures_dir: 
                 ax.set_ylabel(f"{TASK_TITLES.get(task, task)}: fitness")
     handles = [Line2D([], [], color=styles[c]["colour"], lw=2.2, ls=styles[c]["linestyle"],
                       label=styles[c]["label"]) for c in condition_list]
+    theirs_note = ""
+    if control is not None:
+        handles.append(Line2D([], [], color="#333333", lw=1.6, ls=CONTROL_LINESTYLE,
+                              label=f"{CONTROL_LABEL} (its condition's colour)"))
+        theirs_counts = control.groupby(["task", "condition"])["seed"].nunique()
+        theirs_note = (f"; dash-dot: {CONTROL_LABEL}, mean over "
+                       f"{_count_range(theirs_counts)} seed(s), smoothed alike")
     fig.legend(handles=handles, loc="outside lower center",
                ncol=min(len(handles), 3 if n_cols <= 2 else 5), frameon=False)
-    seeds = (f"{counts.max()}" if counts.min() == counts.max()
-             else f"{counts.min()}–{counts.max()}")
+    seeds = _count_range(counts)
     bands = (f"; band: {INTERVAL}" if counts.max() > 1 else "")
     span = " or ".join(map(str, windows))
     lines = (f"line: mean over {seeds} seed(s)" if windows == [1] else
              f"thick: mean over {seeds} seed(s) of a rolling mean over {span} generations"
              f"{'' if window else ' (1/25 of the run)'}, faint: unsmoothed")
-    _suptitle(fig, title, f"{_scale_note(scale)}; {lines}{bands}", width)
+    _suptitle(fig, title, f"{_scale_note(scale)}; {lines}{bands}{theirs_note}", width)
     save(fig, pd.concat(summaries, ignore_index=True), name, figures_dir)
     return fig
+
+
+def _count_range(counts: pd.Series) -> str:
+    """'3' when every group has 3, '2–5' otherwise."""
+    return (f"{counts.max()}" if counts.min() == counts.max()
+            else f"{counts.min()}–{counts.max()}")
 
 
 def episode_returns(evaluation: pd.DataFrame, scale: str, name: str, figures_dir: str | Path,

@@ -91,6 +91,45 @@ def test_training_bands_are_student_t_intervals_of_the_smoothed_seed_curves(tmp_
     assert row.raw_mean == pytest.approx(part[part.generation == 10].fitness_mean.mean())
 
 
+def test_the_authors_code_is_drawn_beside_ours_in_its_conditions_colour_and_own_style(tmp_path):
+    training = _training()
+    theirs = _training(conditions=("sp_mu0.5_sigma0.1",), seeds=2).assign(
+        fitness_mean=lambda d: d.fitness_mean + 100)  # a level none of ours reaches
+    fig = plots.training_curves(training, "smoke", "demo", tmp_path, window=5, control=theirs)
+    ax = fig.axes[0]  # one task: population mean fitness, then max, side by side
+    control_lines = [line for line in ax.get_lines() if line.get_path_effects()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    plt.close(fig)
+    assert len(control_lines) == 1  # one condition of theirs, drawn once per panel
+    assert control_lines[0]._unscaled_dash_pattern[1] == tuple(plots.CONTROL_LINESTYLE[1])
+    assert control_lines[0].get_color() == plots.style("sp_mu0.5_sigma0.1")["colour"]
+    assert min(control_lines[0].get_ydata()) > 100  # their values, not ours
+    assert any(t.startswith(plots.CONTROL_LABEL) for t in legend)
+    saved = pd.read_csv(tmp_path / "demo.csv")
+    assert set(saved.source) == {"this project", plots.CONTROL_LABEL}
+    mine = saved[(saved.source == plots.CONTROL_LABEL) & (saved.metric == "fitness_mean")]
+    assert set(mine.n_seeds) == {2} and set(mine.condition) == {"sp_mu0.5_sigma0.1"}
+
+
+def test_the_committed_control_runs_drawn_are_finished_and_at_the_registered_budget():
+    import json
+
+    from lndp.design.plan import load_plan
+    from lndp.pipeline.figures import control_training
+
+    control = load_plan()["controls"]["authors-cpu"]
+    for entry in control["runs"]:
+        drawn = control_training(entry["figure"], f"results/{control['compare_with']}",
+                                 [entry["task"]])
+        for (condition, seed), part in drawn.groupby(["condition", "seed"]):
+            assert condition in entry["conditions"] and seed in entry["seeds"]
+            assert sorted(part.generation) == list(range(1, entry["budget"]["generations"] + 1))
+            meta = json.loads((plots.resolve(control["results_dir"]) / entry["figure"]
+                               / entry["task"] / condition / f"seed{seed}" / "meta.json")
+                              .read_text())
+            assert meta["finished"]
+
+
 def test_one_task_puts_the_metrics_side_by_side(tmp_path):
     fig = plots.training_curves(_training(), "smoke", "demo", tmp_path)
     rows = {round(ax.get_position().y0, 3) for ax in fig.axes}

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from lndp.config import Config
 from lndp.design.figures import figure_config
-from lndp.design.layout import project_root, run_name
+from lndp.design.layout import project_root, resolve, run_name
 from lndp.envs import make_task
 
 PLAN, CHANGES = "plan.json", "RULE_CHANGES.md"
@@ -178,6 +178,34 @@ def environment_steps(config) -> float:
                  * config.task.n_episodes * length)
 
 
-__all__ = ["PLAN", "CHANGES", "BUDGET_FIELDS", "PlanError", "PlannedRun", "plan_folder",
-           "load_plan", "sections_of", "section_runs", "entry_stages", "stages", "section",
-           "planned_runs", "environment_steps"]
+#: how figures label a control's curves: the authors' own code trained at our budget
+CONTROL_LABEL = "the authors' code, same budget"
+
+
+def controls_beside(results_dir: str | Path, results_root: str | Path | None = None
+                    ) -> dict[str, dict]:
+    """Name → registered control (plan.json → ``controls``) whose runs are compared with
+    the runs in `results_dir` (its ``compare_with`` section's folder)."""
+    wanted = Path(results_dir).resolve()
+    return {name: control for name, control in load_plan(results_root).get("controls", {}).items()
+            if resolve(f"results/{control['compare_with']}").resolve() == wanted}
+
+
+def finished_control_runs(folder: str | Path, figure: str, task: str, condition: str
+                          ) -> dict[int, Path]:
+    """Seed → folder of a control's runs of one condition that finished (their meta.json
+    says so; the log then holds every registered generation). Laid out as our runs are
+    (`run_dir`), with meta.json in place of summary.json."""
+    found = {}
+    for path in sorted(Path(folder, figure, task, condition).glob("seed*")):
+        meta = path / "meta.json"
+        if path.name.removeprefix("seed").isdigit() and meta.exists() and \
+                json.loads(meta.read_text()).get("finished"):
+            found[int(path.name.removeprefix("seed"))] = path
+    return found
+
+
+__all__ = ["PLAN", "CHANGES", "BUDGET_FIELDS", "CONTROL_LABEL", "PlanError", "PlannedRun",
+           "plan_folder", "load_plan", "sections_of", "section_runs", "entry_stages", "stages",
+           "section", "planned_runs", "environment_steps", "controls_beside",
+           "finished_control_runs"]

@@ -22,8 +22,9 @@ import pandas as pd
 from lndp.config import Config, scale_record
 from lndp.design.figures import (EVALUATED_FIGURES, check, conditions, figure_config, label,
                                  tasks)
-from lndp.design.layout import (current_only, list_runs, made_by_this_code, results_folder,
-                                run_dir)
+from lndp.design.layout import (current_only, list_runs, made_by_this_code, resolve,
+                                results_folder, run_dir)
+from lndp.design.plan import controls_beside, finished_control_runs
 from lndp.envs.baselines import reference_line
 from lndp.pipeline.evaluation import evaluate_runs
 from lndp.runfolder import is_finished, load_config, read_log
@@ -62,6 +63,9 @@ class FigureResults:
     training: pd.DataFrame  # one row per generation × run
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)  # per episode × trial
     missing: pd.DataFrame = field(default_factory=pd.DataFrame)  # runs left out, not trained
+    #: per generation × run of a registered control beside these runs (the authors' code
+    #: at the same budget, `control_training`); empty where none is registered
+    control: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def final_generation(self) -> pd.DataFrame:
         """The last logged generation of each run, averaged over seeds per task × condition."""
@@ -97,6 +101,35 @@ def reference_lines(runs: pd.DataFrame) -> dict[str, tuple[float, str]]:
         if run.task not in lines:
             lines[run.task] = reference_line(load_config(run.path).task)
     return lines
+
+
+def control_training(figure: str, results_dir: str | Path,
+                     only_tasks: Iterable[str] | None = None) -> pd.DataFrame:
+    """Per generation × finished run of every registered control beside `results_dir`'s
+    runs (`controls_beside`) for `figure`: their logged fitness, with the columns of
+    `FigureResults.training` they share (figure, task, condition, label, seed, generation,
+    fitness_mean, fitness_max, best_so_far) and `control` (the control's name)."""
+    frames = []
+    for name, control in controls_beside(results_dir).items():
+        folder = resolve(control["results_dir"])
+        for entry in control["runs"]:
+            if entry["figure"] != figure or (only_tasks is not None
+                                             and entry["task"] not in only_tasks):
+                continue
+            for condition in entry["conditions"]:
+                runs = finished_control_runs(folder, figure, entry["task"], condition)
+                for seed, path in runs.items():
+                    log = pd.DataFrame(read_log(path)).apply(pd.to_numeric, errors="coerce")
+                    log = log[[c for c in ("generation", "fitness_mean", "fitness_max",
+                                           "best_so_far") if c in log]]
+                    frames.append(log.assign(figure=figure, task=entry["task"],
+                                             condition=condition, label=label(condition),
+                                             seed=seed, control=name))
+    columns = ["figure", "task", "condition", "label", "seed", "control"]
+    if not frames:
+        return pd.DataFrame(columns=[*columns, "generation", "fitness_mean", "fitness_max"])
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[[*columns, *[c for c in frame.columns if c not in columns]]]
 
 
 def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Path | None:
@@ -241,7 +274,8 @@ def run_figure(
     found = runs[~runs.status.isin(["missing", OTHER_CODE])].reset_index(drop=True)
     results = FigureResults(figure, scale, found,
                             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-                            missing=missing.reset_index(drop=True))
+                            missing=missing.reset_index(drop=True),
+                            control=control_training(figure, results_dir, figure_tasks))
     if figure in EVALUATED_FIGURES and len(found):
         results.evaluation = evaluate_runs(results.runs,
                                            n_eval_trials or scale_record(scale).evaluation_trials,
@@ -251,5 +285,5 @@ def run_figure(
     return results
 
 
-__all__ = ["OTHER_CODE", "FigureResults", "reference_lines", "seeds_of", "train_run",
-           "run_figure"]
+__all__ = ["OTHER_CODE", "FigureResults", "control_training", "reference_lines", "seeds_of",
+           "train_run", "run_figure"]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from lndp.design.layout import finished_seeds, resolve
-from lndp.design.plan import load_plan
+from lndp.design.plan import finished_control_runs, load_plan
 from lndp.runfolder import load_config, read_log
 from lndp.study import stats
 from lndp.study.evidence import LAST, task_facts
@@ -52,18 +52,6 @@ class Fidelity:
     difference: stats.Comparison | None
     tost_p: float
     verdict: str
-
-
-def finished_control_runs(folder: str | Path, figure: str, task: str, condition: str
-                          ) -> dict[int, Path]:
-    """Seed → folder of the authors'-code runs of one condition that finished (their
-    meta.json says so; the log then has every registered generation)."""
-    found = {}
-    for path in sorted(Path(folder, figure, task, condition).glob("seed*")):
-        meta = path / "meta.json"
-        if meta.exists() and json.loads(meta.read_text()).get("finished"):
-            found[int(path.name.removeprefix("seed"))] = path
-    return found
 
 
 def _final(run: Path) -> float:
@@ -121,4 +109,4 @@ def _judge(where, ours, theirs, planned, runs) -> Fidelity:
 
 
 __all__ = ["CONTROL", "ALPHA", "MARGIN_FRACTION", "EQUIVALENT", "DIFFERENT", "INCONCLUSIVE",
-           "Fidelity", "finished_control_runs", "fidelity"]
+           "Fidelity", "fidelity"]
