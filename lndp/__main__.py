@@ -18,7 +18,7 @@ from lndp.design.plan import PlanError, section
 from lndp.pipeline import queue
 from lndp.pipeline.figures import run_figure
 from lndp.pipeline.replay import replay_runs
-from lndp.pipeline import reproduce as reproduction
+from lndp.pipeline import equivalence, reproduce as reproduction
 from lndp.runfolder import RunFolderError, is_finished
 from lndp.train import train
 
@@ -258,6 +258,34 @@ def _run_reproduce(args) -> int:
     return 1 if any(r.verdict == reproduction.DIFFERENT for r in results) else 0
 
 
+def _equivalence_parser(sub) -> None:
+    p = sub.add_parser(
+        "equivalence",
+        help="declare this code equivalent to the anchor after a rounding-only change",
+        description="The registered check for rounding-only changes (results/PLAN.md, "
+        "2026-12-01 12:47 UTC): run the fixture tests against the authors' code and the "
+        "8-setting first-generation oracle of `reproduce` here; equivalent when the tests "
+        "pass and every setting is indistinguishable from the committed reference. The "
+        "outcome, either way, goes to results/equivalence.json under this code's hash; "
+        "committed runs made by an equivalent code then count for the book. Exit status 0: "
+        "equivalent, 1: not equivalent.",
+    )
+    p.add_argument("--folder", default="results/reproduction",
+                   help="the first-generation references (default results/reproduction)")
+    p.set_defaults(run=_run_equivalence)
+
+
+def _run_equivalence(args) -> int:
+    try:
+        entry = equivalence.check(resolve(args.folder),
+                                  progress=lambda line: print(line, flush=True))
+    except equivalence.EquivalenceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {equivalence.registry_path()}")
+    return 0 if entry["verdict"] == equivalence.EQUIVALENT else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lndp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -266,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     _queue_parser(sub)
     _replay_parser(sub)
     _reproduce_parser(sub)
+    _equivalence_parser(sub)
     bench.add_parser(sub)
     book.add_parser(sub)
     args = parser.parse_args(argv)

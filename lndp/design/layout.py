@@ -21,6 +21,11 @@ from lndp.runfolder import is_finished, read_summary
 
 #: per results folder: which runs this code was shown to replay exactly (pipeline.replay)
 REPLAYS = "replays.json"
+#: in results/: code versions declared equivalent by the registered check
+#: (results/PLAN.md, 2026-12-01 12:47 UTC; written by lndp.pipeline.equivalence)
+EQUIVALENCE = "equivalence.json"
+#: why a run counts as this code's (`counted_as`)
+THIS_CODE, EXACT_REPLAY, EQUIVALENT_CODE = "this code", "exact replay", "equivalent code"
 
 
 def project_root(start: str | Path | None = None) -> Path:
@@ -136,14 +141,43 @@ def replayed(run: str | Path, code: str | None = None) -> bool:
     return bool(entry.get("identical"))
 
 
-def made_by_this_code(run: str | Path) -> bool | None:
-    """Whether a finished run is this code's: its recorded code hash is this code's, or
-    this code replayed its first generations exactly (`replayed`). None: no hash was
-    recorded (runs from before hashes were kept)."""
+def equivalent_codes(path: str | Path | None = None) -> frozenset[str]:
+    """The code hashes the registered check puts on one footing (results/equivalence.json:
+    the anchor, which recorded the first-generation references, and every code version
+    whose check ended *equivalent*); empty without the file."""
+    file = Path(path) if path else project_root() / "results" / EQUIVALENCE
+    if not file.exists():
+        return frozenset()
+    found = json.loads(file.read_text())
+    return frozenset([found["anchor"]["code_hash"],
+                      *(code for code, check in found.get("checks", {}).items()
+                        if check.get("verdict") == "equivalent")])
+
+
+def counted_as(run: str | Path) -> str | None:
+    """Why a finished run counts as this code's (results/PLAN.md, "Which runs count after
+    a rounding-only change"): THIS_CODE (its recorded code hash), EXACT_REPLAY (this code
+    replayed its first generations exactly, `replayed`) or EQUIVALENT_CODE (its code, or
+    a code that replayed it exactly, and this code are both in `equivalent_codes`); '' if
+    none holds; None if no hash was recorded (runs from before hashes were kept)."""
     recorded = read_summary(run).get("code_hash")
     if recorded is None:
         return None
-    return recorded == code_hash() or replayed(run)
+    if recorded == code_hash():
+        return THIS_CODE
+    if replayed(run):
+        return EXACT_REPLAY
+    codes = equivalent_codes()
+    if code_hash() in codes and (recorded in codes or any(replayed(run, c) for c in codes)):
+        return EQUIVALENT_CODE
+    return ""
+
+
+def made_by_this_code(run: str | Path) -> bool | None:
+    """Whether a finished run counts as this code's (`counted_as`: made by it, replayed
+    exactly by it, or made by a code declared equivalent). None: no hash was recorded."""
+    why = counted_as(run)
+    return None if why is None else bool(why)
 
 
 def model_version(run: str | Path) -> int:
@@ -154,8 +188,8 @@ def model_version(run: str | Path) -> int:
 
 def finished_runs(results_dir: str | Path) -> pd.DataFrame:
     """One row per finished run: figure, task, condition, seed, generations, minutes of
-    training, the model version that made it, whether this code made it (None: not
-    recorded), and whether it is a copy (the same config as a run listed before it: two
+    training, the model version that made it, whether it counts as this code's (None: not
+    recorded) and why (`counted_as`), and whether it is a copy (the same config as a run listed before it: two
     figures share the run, it was trained once and its minutes count once)."""
     rows, seen = [], set()
     for run in list_runs(results_dir):
@@ -167,13 +201,16 @@ def finished_runs(results_dir: str | Path) -> pd.DataFrame:
                      "minutes": summary.get("total_seconds", float("nan")) / 60,
                      "model_version": model_version(run.path),
                      "this_code": made_by_this_code(run.path),
+                     "counted_as": counted_as(run.path),
                      "copy": config is not None and config in seen})
         seen.add(config)
     return pd.DataFrame(rows, columns=["figure", "task", "condition", "seed", "generations",
-                                       "minutes", "model_version", "this_code", "copy"])
+                                       "minutes", "model_version", "this_code", "counted_as",
+                                       "copy"])
 
 
-__all__ = ["REPLAYS", "project_root", "resolve", "shown", "results_folder", "figures_folder",
+__all__ = ["REPLAYS", "EQUIVALENCE", "THIS_CODE", "EXACT_REPLAY", "EQUIVALENT_CODE",
+           "equivalent_codes", "counted_as", "project_root", "resolve", "shown", "results_folder", "figures_folder",
            "current_only", "RunId", "run_name", "run_dir", "locate", "development_dir",
            "list_runs", "finished_seeds", "replayed", "made_by_this_code", "model_version",
            "finished_runs"]

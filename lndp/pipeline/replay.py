@@ -6,7 +6,9 @@ speed-up, a new preset). Rather than retrain, `replay_runs` re-trains the first
 `generations` of each run whose hash differs with the code in force and compares the
 logged numbers exactly (every column but the seconds); the outcome is kept per code hash
 in the results folder's replays.json, which `lndp.design.layout.made_by_this_code` reads. A run that
-does not replay identically stays "made by other code" and is left out of the book.
+does not replay identically stays "made by other code" and is left out of the book,
+unless its code and this code were declared equivalent by the registered check
+(`lndp.pipeline.equivalence`), which is how a rounding-only change keeps the committed runs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from lndp.design.layout import REPLAYS, list_runs, made_by_this_code, run_name
+from lndp.design.layout import EXACT_REPLAY, REPLAYS, THIS_CODE, counted_as, list_runs, run_name
 from lndp.provenance import code_hash, machine, same_machine_kind
 from lndp.runfolder import load_config, read_log, read_summary
 from lndp.train import train
@@ -82,7 +84,9 @@ def replay_runs(results_dir: str | Path, generations: int = GENERATIONS,
     found = list_runs(results_dir)
     for run in reversed(found) if reverse else found:
         name = run_name(*run[:4])
-        if made_by_this_code(run.path) is not False:  # read afresh: another replay's too
+        # read afresh (another replay's outcomes too); a run that counts only through the
+        # equivalence of its code is still replayed exactly where the CPU kind allows
+        if counted_as(run.path) in (None, THIS_CODE, EXACT_REPLAY):
             yield name, None
             continue
         reason = not_comparable(run.path, here)
