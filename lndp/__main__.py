@@ -20,6 +20,7 @@ from lndp.pipeline.figures import run_figure
 from lndp.pipeline.replay import replay_runs
 from lndp.pipeline import equivalence, reproduce as reproduction
 from lndp.runfolder import RunFolderError, is_finished
+from lndp.batch import train_batch
 from lndp.train import train
 
 
@@ -61,7 +62,12 @@ def _train_parser(sub) -> None:
                    "this project's fixes (see the book's model page); default: the "
                    "preset's (reference, except the archived reduced scale)")
     p.add_argument("--seed", type=int, default=0, help="seed for everything (default 0)")
-    p.add_argument("--out", required=True, help="run folder to create or resume")
+    p.add_argument("--seeds", type=int, nargs="+", metavar="SEED",
+                   help="train these seeds of the config as one program (lndp.batch: one "
+                   "jitted generation for all; one run folder each, --out holding {seed})")
+    p.add_argument("--out", required=True,
+                   help="run folder to create or resume (with --seeds: a pattern holding "
+                   "{seed}, e.g. runs/foraging/seed{seed})")
     p.add_argument("--strategy", help="evosax algorithm name, e.g. CMA_ES, Sep_CMA_ES, SNES")
     p.add_argument("--popsize", type=int, help="population size (>= 2)")
     p.add_argument("--generations", type=int, help="number of generations (>= 1)")
@@ -100,6 +106,29 @@ def _train_config(args):
             raise ConfigError(f"--set {item}: write SECTION.FIELD=VALUE")
         overrides[key.strip()] = _parse_value(value.strip())
     return preset(args.task, args.preset, profile=args.profile, **overrides)
+
+
+def _train_seeds(args) -> int:
+    """`train --seeds`: the seeds of one config as one program (lndp.batch)."""
+    if "{seed}" not in args.out:
+        raise ConfigError(f"--out {args.out}: with --seeds, a pattern holding {{seed}}, "
+                          "e.g. runs/foraging/seed{seed}")
+    if any(seed < 0 for seed in args.seeds) or len(set(args.seeds)) != len(args.seeds):
+        raise ConfigError(f"--seeds: distinct seeds >= 0, got {' '.join(map(str, args.seeds))}")
+    base = _train_config(args)
+    configs = [base.replace(**{"train.seed": seed}) for seed in args.seeds]
+    outs = [args.out.replace("{seed}", str(seed)) for seed in args.seeds]
+    try:
+        logs = train_batch(configs, outs, resume=args.resume, overwrite=args.overwrite,
+                           progress=not args.no_progress, stop_after=args.stop_after)
+    except RunFolderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for out, rows in zip(outs, logs):
+        last = rows[-1] if rows else {}
+        print(f"{out}: {len(rows)} generations; last mean fitness "
+              f"{float(last.get('fitness_mean', 'nan')):.2f}")
+    return 0
 
 
 def _figure_parser(sub) -> None:
@@ -150,6 +179,9 @@ def _queue_parser(sub) -> None:
                    help="commit each finished run's small files as soon as it ends")
     p.add_argument("--list", action="store_true",
                    help="only list this worker's runs and their state")
+    p.add_argument("--batch", type=int, default=1, metavar="K",
+                   help="train up to K seeds of one config as one program (lndp.batch; "
+                   "default 1: one run at a time)")
     p.set_defaults(run=_run_queue)
 
 
@@ -157,6 +189,10 @@ def _run_queue(args) -> int:
     path = resolve(args.plan)
     if not path.is_file():
         print(f"error: --plan: no such plan file {path}", file=sys.stderr)
+        return 2
+    if args.batch < 1:
+        print(f"error: --batch: runs per program must be >= 1, got {args.batch}",
+              file=sys.stderr)
         return 2
     try:
         plan = json.loads(path.read_text())
@@ -169,7 +205,8 @@ def _run_queue(args) -> int:
                 print(f"{run.name} ({', '.join(run.claims)}): {state}")
             return 0
         for name, done in queue.run_queue(plan, args.section, args.worker, args.workers,
-                                          commit=args.commit, verbose=True):
+                                          commit=args.commit, verbose=True,
+                                          batch=args.batch):
             print(f"{name}: {done}", flush=True)
     except (PlanError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -299,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     book.add_parser(sub)
     args = parser.parse_args(argv)
     try:
+        if args.command == "train" and args.seeds:
+            return _train_seeds(args)
         if args.command == "train":
             config = _train_config(args)
             try:

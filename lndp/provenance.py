@@ -18,9 +18,11 @@ from pathlib import Path
 import jax
 
 #: the modules that decide what a run computes (not plotting, statistics or the CLI);
-#: train.py holds the jitted generation as well as the run-folder bookkeeping
+#: train.py holds the jitted generation as well as the run-folder bookkeeping, batch.py
+#: the generation of several runs in one program
 BEHAVIOUR_MODULES = ("config.py", "tasks.py", "graph.py", "model.py", "rollout.py",
-                     "strategies.py", "train.py", "envs/__init__.py", "envs/foraging.py")
+                     "strategies.py", "train.py", "batch.py", "envs/__init__.py",
+                     "envs/foraging.py")
 #: the packages whose versions a run records
 PACKAGES = ("jax", "jaxlib", "flax", "evosax", "gymnax", "numpy")
 _ROOT = Path(__file__).resolve().parent

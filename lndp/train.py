@@ -63,8 +63,10 @@ EVAL_GROUPS: dict[str, int] = {"cartpole": 2, "acrobot": 4}
 
 
 def population_evaluator(agent: Evaluator, popsize: int, mesh: Mesh,
-                         group: int | None = None) -> Callable:
-    """(population (P, D), key) → LifetimeResult with leading axis P, sharded over `mesh`.
+                         group: int | None = None, keyed: bool = False) -> Callable:
+    """(population (P, D), key) → LifetimeResult with leading axis P, sharded over `mesh`;
+    `keyed`: (population, member keys (P,)) instead, for callers that derive the keys
+    (several runs in one program, `lndp.batch`: each run's members keep their own keys).
 
     `group`: evaluate each device's members in groups of this size, one after the other.
     A vmapped episode loop runs until the group's last member is done, so in tasks whose
@@ -85,8 +87,7 @@ def population_evaluator(agent: Evaluator, popsize: int, mesh: Mesh,
     )
     sharding = NamedSharding(mesh, P("pop"))
 
-    def evaluate(population: jax.Array, key: jax.Array) -> LifetimeResult:
-        keys = jax.random.split(key, popsize)
+    def evaluate_keyed(population: jax.Array, keys: jax.Array) -> LifetimeResult:
         if padded != popsize:  # pad with copies so every device gets the same share
             population = jnp.concatenate([population, population[: padded - popsize]])
             keys = jnp.concatenate([keys, keys[: padded - popsize]])
@@ -94,7 +95,10 @@ def population_evaluator(agent: Evaluator, popsize: int, mesh: Mesh,
         keys = jax.lax.with_sharding_constraint(keys, sharding)
         return jax.tree.map(lambda x: x[:popsize], evaluate_shard(population, keys))
 
-    return evaluate
+    def evaluate(population: jax.Array, key: jax.Array) -> LifetimeResult:
+        return evaluate_keyed(population, jax.random.split(key, popsize))
+
+    return evaluate_keyed if keyed else evaluate
 
 
 class Trainer:
@@ -149,29 +153,37 @@ class Trainer:
         """Run one generation; returns the new state and its log row."""
         start = time.perf_counter()
         es_state, champion, result = self.generation(state.es_state, state.generation)
-        fitness = np.asarray(result.episode_returns.mean(-1))
         jax.block_until_ready(es_state)
-        seconds = time.perf_counter() - start
-        best_params, best_fitness = state.best_params, state.best_fitness
-        if fitness.max() > best_fitness:
-            best_params, best_fitness = champion, float(fitness.max())
-        episode_means = np.asarray(result.episode_returns).mean(0)
-        row = {
-            "generation": state.generation + 1,
-            "fitness_mean": float(fitness.mean()),
-            "fitness_max": float(fitness.max()),
-            "fitness_min": float(fitness.min()),
-            "fitness_std": float(fitness.std()),
-            "best_so_far": best_fitness,
-            **{f"return_episode_{i + 1}": float(r) for i, r in enumerate(episode_means)},
-            "density_mean": float(np.asarray(result.final_density).mean()),
-            "env_steps": int(np.asarray(result.env_steps).sum() * self.config.task.n_trials),
-            "seconds": seconds,
-        }
-        return TrainState(state.generation + 1, es_state, best_params, best_fitness), row
+        return advance(self.config, state, es_state, champion, result,
+                       time.perf_counter() - start)
 
     def mean_params(self, state: TrainState) -> jax.Array:
         return self.strategy.get_mean(state.es_state)
+
+
+def advance(config: Config, state: TrainState, es_state, champion: jax.Array,
+            result: LifetimeResult, seconds: float) -> tuple[TrainState, dict[str, float]]:
+    """The state after one generation of a run and its log row, from what the jitted
+    generation returned for that run (its new ES state, its best member, its population's
+    LifetimeResult); `seconds`: its wall time."""
+    fitness = np.asarray(result.episode_returns.mean(-1))
+    best_params, best_fitness = state.best_params, state.best_fitness
+    if fitness.max() > best_fitness:
+        best_params, best_fitness = champion, float(fitness.max())
+    episode_means = np.asarray(result.episode_returns).mean(0)
+    row = {
+        "generation": state.generation + 1,
+        "fitness_mean": float(fitness.mean()),
+        "fitness_max": float(fitness.max()),
+        "fitness_min": float(fitness.min()),
+        "fitness_std": float(fitness.std()),
+        "best_so_far": best_fitness,
+        **{f"return_episode_{i + 1}": float(r) for i, r in enumerate(episode_means)},
+        "density_mean": float(np.asarray(result.final_density).mean()),
+        "env_steps": int(np.asarray(result.env_steps).sum() * config.task.n_trials),
+        "seconds": seconds,
+    }
+    return TrainState(state.generation + 1, es_state, best_params, best_fitness), row
 
 
 # -- run folders -------------------------------------------------------------------------
@@ -274,11 +286,19 @@ def train(
         return _train(config, out, resume, overwrite, progress, stop_after)
 
 
-def _train(config: Config, out: Path, resume: bool, overwrite: bool, progress: bool,
-           stop_after: int | None) -> list[dict[str, str]]:
+def open_run(config: Config, out: Path, resume: bool, overwrite: bool,
+             trainer: Trainer) -> tuple[TrainState, list[dict[str, str]]]:
+    """`read_run`, then `mark_unfinished`: the run's state and its log rows so far."""
+    state, rows = read_run(config, out, resume, overwrite, trainer)
+    mark_unfinished(config, out)
+    return state, rows
+
+
+def read_run(config: Config, out: Path, resume: bool, overwrite: bool,
+             trainer: Trainer) -> tuple[TrainState, list[dict[str, str]]]:
+    """Check `out` against the request and read what a resumed run needs (everything is
+    read before anything is written: a damaged file stops the call here)."""
     resuming = prepare_run_folder(config, out, resume, overwrite)
-    trainer = Trainer(config)
-    # everything is read before anything is written: a damaged file stops the call here
     if resuming:
         rows = read_log(out)
         state = load_checkpoint(out, trainer)
@@ -289,47 +309,47 @@ def _train(config: Config, out: Path, resume: bool, overwrite: bool, progress: b
         rows = rows[: state.generation]
     else:
         state, rows = trainer.init(), []
-    (out / "summary.json").unlink(missing_ok=True)  # an extended run is unfinished again
+    return state, rows
+
+
+def mark_unfinished(config: Config, out: Path) -> None:
+    """Write the run's config and remove its summary: an extended run is unfinished again."""
+    (out / "summary.json").unlink(missing_ok=True)
     (out / "config.json").write_text(config.to_json())
-    log_path = out / "log.csv"
-    target = config.train.generations
-    if stop_after is not None:
-        target = min(target, state.generation + stop_after)
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
 
-        bar = tqdm(total=config.train.generations, initial=state.generation,
-                   desc=f"{config.task.name}", unit="gen")
-    with log_path.open("w", newline="") as f:
-        writer = None
+class RunLog:
+    """A run's log.csv: rewritten from the rows kept (a resumed run's first generations),
+    then one flushed row per generation."""
+
+    def __init__(self, out: Path, rows: list[dict[str, str]]):
+        self.rows = rows
+        self._file = (out / "log.csv").open("w", newline="")
+        self._writer = None
         for row in rows:
-            if writer is None:
-                writer = csv.DictWriter(f, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow(row)
-        try:
-            while state.generation < target:
-                state, row = trainer.step(state)
-                if writer is None:
-                    writer = csv.DictWriter(f, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
-                f.flush()
-                rows.append({k: str(v) for k, v in row.items()})
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(best=f"{row['best_so_far']:.1f}",
-                                    mean=f"{row['fitness_mean']:.1f}")
-                if state.generation % config.train.checkpoint_every == 0:
-                    save_checkpoint(out, state)
-        finally:
-            save_checkpoint(out, state)
-            if bar is not None:
-                bar.close()
+            self._write(row)
+
+    def _write(self, row: dict) -> None:
+        if self._writer is None:
+            self._writer = csv.DictWriter(self._file, fieldnames=list(row))
+            self._writer.writeheader()
+        self._writer.writerow(row)
+
+    def append(self, row: dict[str, float]) -> None:
+        self._write(row)
+        self._file.flush()
+        self.rows.append({k: str(v) for k, v in row.items()})
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def finish_run(config: Config, out: Path, state: TrainState, rows: list[dict[str, str]],
+               mean_params: jax.Array, **recorded) -> None:
+    """params.npz, and summary.json once every generation is done (its presence marks a
+    finished run); `recorded`: more fields for the summary (e.g. how it was batched)."""
     np.savez(out / "params.npz", best=np.asarray(state.best_params),
-             mean=np.asarray(trainer.mean_params(state)), best_fitness=state.best_fitness,
+             mean=np.asarray(mean_params), best_fitness=state.best_fitness,
              generation=state.generation)
     if state.generation >= config.train.generations:
         summary = {
@@ -343,10 +363,45 @@ def _train(config: Config, out: Path, resume: bool, overwrite: bool, progress: b
             "devices": f"{jax.device_count()} {jax.devices()[0].platform}",
             # where it was made: exact replay needs the same CPU kind and ISA
             "machine": machine(),
+            **recorded,
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    return rows
+
+
+def _train(config: Config, out: Path, resume: bool, overwrite: bool, progress: bool,
+           stop_after: int | None) -> list[dict[str, str]]:
+    trainer = Trainer(config)
+    state, rows = open_run(config, out, resume, overwrite, trainer)
+    target = config.train.generations
+    if stop_after is not None:
+        target = min(target, state.generation + stop_after)
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=config.train.generations, initial=state.generation,
+                   desc=f"{config.task.name}", unit="gen")
+    log = RunLog(out, rows)
+    try:
+        while state.generation < target:
+            state, row = trainer.step(state)
+            log.append(row)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(best=f"{row['best_so_far']:.1f}",
+                                mean=f"{row['fitness_mean']:.1f}")
+            if state.generation % config.train.checkpoint_every == 0:
+                save_checkpoint(out, state)
+    finally:
+        log.close()
+        save_checkpoint(out, state)
+        if bar is not None:
+            bar.close()
+    finish_run(config, out, state, log.rows, trainer.mean_params(state))
+    return log.rows
 
 
 __all__ = ["Trainer", "TrainState", "train", "RunFolderError", "EVAL_GROUPS",
-           "population_evaluator"]
+           "population_evaluator", "advance", "open_run", "read_run", "mark_unfinished", "RunLog", "finish_run",
+           "save_checkpoint", "load_checkpoint", "prepare_run_folder"]

@@ -166,3 +166,17 @@ def test_a_worker_whose_share_is_done_takes_the_other_shares_runs_from_their_end
     # the other worker then finds its whole share finished, and steals nothing finished
     assert list(queue.run_queue(plan, "try", 1, 2)) == [
         (r.name, "finished (read)") for r in shares[1]]
+
+
+def test_a_batched_queue_trains_seeds_of_one_config_as_one_program(tmp_path):
+    plan = _plan(tmp_path / "runs", seeds=(0, 1, 2))
+    plan["scales"]["try"]["claims"]["4a"] = [dict(plan["scales"]["try"]["claims"]["1b"][0],
+                                                  task="cartpole", seeds=[0])]
+    done = dict(queue.run_queue(plan, "try", batch=2))
+    seeds = "structural_plasticity/foraging/sp_mu0.5_sigma0.1/seed"
+    assert done[seeds + "0"] == done[seeds + "1"] == "trained in a batch of 2"
+    assert done[seeds + "2"] == "trained"  # the batch was full: alone
+    assert done["structural_plasticity/cartpole/sp_mu0.5_sigma0.1/seed0"] == "trained"
+    summary = json.loads((tmp_path / "runs" / (seeds + "1") / "summary.json").read_text())
+    assert summary["batch"]["seeds"] == [0, 1]
+    assert all(v == "finished (read)" for v in dict(queue.run_queue(plan, "try", batch=2)).values())

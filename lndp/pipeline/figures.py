@@ -132,7 +132,7 @@ def control_training(figure: str, results_dir: str | Path,
     return frame[[*columns, *[c for c in frame.columns if c not in columns]]]
 
 
-def _find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Path | None:
+def find_finished_twin(results_dir: Path, config: Config, exclude: Path) -> Path | None:
     """A finished run elsewhere in results_dir with exactly this config."""
     wanted = config.to_dict()
     for run in list_runs(results_dir):
@@ -152,7 +152,7 @@ def _has_finished(out: Path, config: Config, results_dir: Path) -> bool:
     if is_finished(out) and (out / "config.json").exists():
         return load_config(out).to_dict() == config.to_dict()
     return not (out / "config.json").exists() and \
-        _find_finished_twin(results_dir, config, out) is not None
+        find_finished_twin(results_dir, config, out) is not None
 
 
 def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = False) -> str:
@@ -173,7 +173,7 @@ def train_run(config: Config, out: Path, results_dir: Path, retrain: bool = Fals
             "scale has its own results folder, lndp.config.SCALE_RECORDS); pass "
             "retrain=True to replace it, or use another results_dir")
     if not (out / "config.json").exists():
-        twin = _find_finished_twin(results_dir, config, out)
+        twin = find_finished_twin(results_dir, config, out)
         if twin is not None:
             if out.exists():
                 shutil.rmtree(out)
@@ -286,4 +286,4 @@ def run_figure(
 
 
 __all__ = ["OTHER_CODE", "FigureResults", "control_training", "reference_lines", "seeds_of",
-           "train_run", "run_figure"]
+           "find_finished_twin", "train_run", "run_figure"]

@@ -23,11 +23,12 @@ import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from lndp.config import Config
+from lndp.batch import train_batch
+from lndp.config import Config, config_differences
 from lndp.design.layout import resolve
 from lndp.design.plan import PlanError, PlannedRun, environment_steps, planned_runs, section
-from lndp.pipeline.figures import train_run
-from lndp.runfolder import is_finished
+from lndp.pipeline.figures import find_finished_twin, train_run
+from lndp.runfolder import RunFolderError, is_finished, load_config
 
 #: the files of a run that are committed (checkpoint.pkl is ignored by git: too large)
 COMMITTED_FILES = ("config.json", "log.csv", "params.npz", "summary.json")
@@ -128,13 +129,78 @@ def share(plan: Mapping, name: str, worker: int, workers: int) -> list[PlannedRu
     return split(planned_runs(plan, name), section(plan, name)["scale"], workers)[worker]
 
 
+def _batchable(folder: Path, config: Config, results_dir: Path) -> str | None:
+    """'new' or 'resume' if a run can join a batch (`lndp.batch`): not finished, and
+    either not started (and no finished twin to copy) or resumable from its checkpoint
+    with this config; None otherwise."""
+    if is_finished(folder):
+        return None
+    if not (folder / "config.json").exists():
+        return None if find_finished_twin(results_dir, config, folder) else "new"
+    try:
+        same = load_config(folder).to_dict() == config.to_dict()
+    except RunFolderError:
+        return None
+    return "resume" if same and (folder / "checkpoint.pkl").exists() else None
+
+
+def _batch_from(runs: list[PlannedRun], scale: str, results_dir: Path,
+                size: int) -> list[PlannedRun]:
+    """The first run and the runs after it, up to `size` in all, that are seeds of its
+    config (`lndp.batch.check_batch`) in the same state (all new, or all resumable);
+    just the first run when it cannot join a batch."""
+    first = runs[0].config(scale)
+    state = _batchable(results_dir / runs[0].name, first, results_dir) if size > 1 else None
+    if state is None:
+        return runs[:1]
+    group = [runs[0]]
+    for run in runs[1:]:
+        config = run.config(scale)
+        if len(group) == size:
+            break
+        if config_differences(first, config, ignore=("train.seed",)) or \
+                config.train.seed in {r.config(scale).train.seed for r in group}:
+            continue
+        if _batchable(results_dir / run.name, config, results_dir) == state:
+            group.append(run)
+    return group
+
+
+def _train_group(group: list[PlannedRun], scale: str, results_dir: Path, name: str,
+                 commit: bool, repository: Path, verbose: bool) -> Iterator[tuple[str, str]]:
+    """Train seeds of one config as one program, then commit each finished run."""
+    folders = [results_dir / run.name for run in group]
+    if verbose:
+        print(f"{time.strftime('%H:%M:%S')} {name}: {len(group)} runs as one program: "
+              f"{', '.join(run.name for run in group)} ...", flush=True)
+    started = time.time()
+    with contextlib.ExitStack() as held:
+        if not all(held.enter_context(_claimed(folder)) for folder in folders):
+            for run in group:
+                yield run.name, "skipped: another queue holds a run of its batch"
+            return
+        resume = (folders[0] / "config.json").exists()
+        train_batch([run.config(scale) for run in group], folders, resume=resume,
+                    progress=False)
+    done = f"{'resumed' if resume else 'trained'} in a batch of {len(group)}"
+    for run, folder in zip(group, folders):
+        if commit and _uncommitted(folder, repository):
+            minutes = (time.time() - started) / 60
+            commit_run(folder, f"{name} run {run.name} ({', '.join(run.claims)}): {done} "
+                       f"in {minutes:.0f} min", repository)
+        yield run.name, done
+
+
 def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
               commit: bool = False, repo: Path | None = None,
-              verbose: bool = False, steal: bool = True) -> Iterator[tuple[str, str]]:
+              verbose: bool = False, steal: bool = True,
+              batch: int = 1) -> Iterator[tuple[str, str]]:
     """Train worker `worker` of `workers`'s share of a plan section; yields (run, what
     was done) as each run ends (`verbose`: also says which run starts, with the time).
     With `steal`, then the other workers' unfinished runs, last first (runs another
-    queue is training are locked and skipped). Resumable: see the module docstring."""
+    queue is training are locked and skipped). `batch` > 1: up to that many seeds of one
+    config, all new or all resumable, train as one program (`lndp.batch`). Resumable:
+    see the module docstring."""
     found = section(plan, name)
     scale, results_dir = found["scale"], resolve(found["results_dir"])
     for run in planned_runs(plan, name):  # every config is checked before any compute
@@ -147,10 +213,19 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
     if steal:
         runs_here += [run for other in range(workers) if other != worker
                       for run in reversed(share(plan, name, other, workers))]
+    batched: set[str] = set()
     for index, run in enumerate(runs_here, 1):
         folder = results_dir / run.name
         if index > own and is_finished(folder):
             continue  # another worker's run that it has finished
+        if run.name in batched:
+            continue  # trained with an earlier run of its batch
+        group = _batch_from(runs_here[index - 1:], scale, results_dir, batch)
+        if len(group) > 1:
+            yield from _train_group(group, scale, results_dir, name, commit,
+                                    repo or resolve("."), verbose)
+            batched.update(r.name for r in group)
+            continue
         if verbose:
             print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(runs_here)}: {run.name} ...",
                   flush=True)

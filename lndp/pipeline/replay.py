@@ -34,7 +34,9 @@ TIMING_COLUMNS = ("seconds",)
 
 def replays_identically(run: str | Path, generations: int = GENERATIONS) -> bool:
     """Train the run's config again for `generations` generations in a scratch folder
-    with this code; True if every logged number equals the run's own log."""
+    with this code; True if every logged number equals the run's own log. A run trained
+    in a batch (`lndp.batch`) is replayed alone: its first two generations are bit for
+    bit a lone run's (tests/test_batch.py)."""
     recorded = read_log(run)[:generations]
     config = load_config(run).replace(**{"train.generations": generations})
     with tempfile.TemporaryDirectory() as scratch:
