@@ -538,3 +538,47 @@ def network_frame(life, step: int, max_abs: float, title: str = "") -> plt.Figur
 __all__ = ["save", "style", "smoothing_window", "training_curves",
            "episode_returns", "draw_network", "draw_weight_matrix", "network_snapshots",
            "density_over_time", "network_frame"]
+
+
+def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, name: str,
+                         figures_dir: str | Path, base_generations: int,
+                         references: dict[str, tuple[float, str]] | None = None,
+                         title: str = "Ten times the budget: the long-budget pilots"
+                         ) -> plt.Figure | None:
+    """One panel per pilot run (`pilots`: task, condition, seed, generation, fitness_mean,
+    one run per task × condition): its population mean fitness (thick: rolling mean over
+    1/25 of the run, faint: raw) beside the mean over seeds of the same condition's runs
+    at the base budget (`base`, same columns; grey, dashed), with a dotted vertical line
+    where the base budget ends (`base_generations`) and the task's floor line."""
+    if _nothing_to_plot(pilots):
+        return None
+    panels = list(pilots.groupby(["task", "condition"], sort=False).groups)
+    width = 4.6 * len(panels) + 0.6
+    fig, axes = plt.subplots(1, len(panels), squeeze=False, figsize=(width, 4.0),
+                             layout="constrained")
+    summaries = []
+    for ax, (task, condition) in zip(axes[0], panels):
+        s = style(condition)
+        mine = pilots[(pilots.task == task) & (pilots.condition == condition)]
+        theirs = base[(base.task == task) & (base.condition == condition)] if len(base) else base
+        line = _curve_summary(mine, "fitness_mean", None).assign(source="pilot")
+        ax.plot(line.generation, line.raw_mean, color=s["colour"], lw=0.5, alpha=0.35)
+        ax.plot(line.generation, line["mean"], color=s["colour"], lw=2.0,
+                label=f"pilot, seed {int(mine.seed.iloc[0])}")
+        summaries.append(line)
+        if len(theirs):
+            ref = _curve_summary(theirs, "fitness_mean", None).assign(source="base budget")
+            ax.plot(ref.generation, ref["mean"], color="#555555", lw=1.6, ls="--",
+                    label=f"{scale} runs, mean over {theirs.seed.nunique()} seeds")
+            summaries.append(ref)
+        ax.axvline(base_generations, color="#555555", ls=":", lw=1.0)
+        if references and task in references:
+            _reference_line(ax, *references[task])
+        ax.set_title(f"{TASK_TITLES.get(task, task)}: {s['label']}")
+        ax.set_xlabel("generation")
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    axes[0, 0].set_ylabel("population mean fitness")
+    _suptitle(fig, title, f"{_scale_note(scale)}; dotted vertical line: the end of the "
+              f"{scale} budget ({base_generations} generations)", width)
+    save(fig, pd.concat(summaries, ignore_index=True), name, figures_dir)
+    return fig
