@@ -17,9 +17,9 @@ import pandas as pd
 from scipy import stats as _scipy
 
 from lndp.design.layout import finished_seeds
-from lndp.runfolder import load_config, read_log
+from lndp.runfolder import load_config, read_evaluation, read_log
 from lndp.study import stats
-from lndp.study.evidence import Evidence, gather
+from lndp.study.evidence import Evidence, gather, task_facts
 from lndp.study.measures import flatness, learnable_range, seed_means
 from lndp.study.rules import (ALPHA, CRITICAL_SHARE, EQUIVALENCE_FRACTION, INCONCLUSIVE,
                               RULES, Verdict)
@@ -274,5 +274,68 @@ def open_claims(judged: list[Judgement]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+#: what each pilot must show to open its claim's long runs (results/PLAN.md, "Long-budget
+#: pilots", registered 2026-12-01 09:50 UTC): the measure, and its line from the floor and
+#: the learnable range
+PILOT_LEVELS = {
+    "1b": ("final fitness", lambda floor, span: floor + 0.1 * span),
+    "3b": ("ES-mean evaluation return", lambda floor, span: floor),
+    "2a": ("ES-mean episode-1 return", lambda floor, span: 450.0),
+}
+#: a pilot still rising: expected further gain above this share of the learnable range
+PILOT_RISING = 0.05
+
+
+def _pilot_level(claim: str, run, evaluation: "pd.DataFrame | None", final: float):
+    """The value a pilot's claim reads (None: not yet measured)."""
+    if claim == "1b":
+        return final
+    if evaluation is None or not len(evaluation):
+        return None
+    returns = evaluation if claim == "3b" else evaluation[evaluation.episode == 1]
+    return float(returns["return"].mean())
+
+
+def pilot_outcomes(plan: dict, section: str, results_dir) -> pd.DataFrame:
+    """One row per pilot run of a plan section: generations done of planned, its final
+    fitness, the expected further gain against PILOT_RISING of the learnable range (floor
+    → the best fitness it reached), the level its claim reads against the line it must
+    cross (PILOT_LEVELS), and what the registered criterion says: long runs or not
+    (*running* until the pilot has finished)."""
+    rows = []
+    claims = plan.get("scales", {}).get(section, {}).get("claims", {})
+    for claim, entries in claims.items():
+        for entry in entries:
+            for condition in entry["conditions"]:
+                for seed in entry["seeds"]:
+                    run = results_dir / entry["figure"] / entry["task"] / condition / f"seed{seed}"
+                    log = read_log(run) if (run / "log.csv").exists() else []
+                    planned = entry["budget"]["generations"]
+                    row = {"claim": claim, "pilot": f"{entry['task']} {condition}, seed {seed}",
+                           "generations": f"{len(log):,} of {planned:,}"}
+                    finished = len(log) >= planned and (run / "summary.json").exists()
+                    if not finished:
+                        rows.append({**row, "decision": "running" if log else "not started"})
+                        continue
+                    values = np.array([float(r["fitness_mean"]) for r in log])
+                    final = float(values[-10:].mean())
+                    floor = task_facts(load_config(run).task).floor
+                    span = max(max(float(r["best_so_far"]) for r in log) - floor, 1e-9)
+                    gain = flatness([run], span).gain
+                    measure, line = PILOT_LEVELS[claim]
+                    level = _pilot_level(claim, run, read_evaluation(run), final)
+                    rising = gain > PILOT_RISING * span
+                    crossed = level is not None and level >= line(floor, span)
+                    rows.append({**row, "final": final, "floor": floor,
+                                 "further gain": gain, "rising above": PILOT_RISING * span,
+                                 "measure": measure, "level": level,
+                                 "line": line(floor, span),
+                                 "decision": ("long runs" if rising or crossed else
+                                              "no long runs") + (" (level not measured)"
+                                                                 if level is None else "")})
+    return pd.DataFrame(rows)
+
+
 __all__ = ["TARGET", "welch_power", "tost_power", "interval_power", "seeds_for",
-           "curve_summary", "decisive_seeds", "open_claims"]
+           "curve_summary", "decisive_seeds", "open_claims", "PILOT_LEVELS", "PILOT_RISING",
+           "pilot_outcomes"]
