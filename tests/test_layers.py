@@ -14,7 +14,7 @@ import lndp
 
 PACKAGE = Path(lndp.__file__).parent
 CORE = {"__init__", "config", "tasks", "graph", "model", "rollout", "strategies", "train",
-        "provenance", "runfolder", "authors", "envs"}
+        "batch", "provenance", "runfolder", "authors", "envs"}
 PLOTS = {"plots", "animation"}
 ENTRY = {"__main__", "book", "bench", "colab"}
 RANK = {"core": 0, "design": 1, "pipeline": 2, "study": 2, "plots": 3, "entry": 4}
