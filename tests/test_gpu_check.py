@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_the_gpu_check_trains_five_seeds_in_one_program_within_its_budget(tmp_path):
-    budget = 150
+    budget = 90  # the bench gets a third: a CI machine finishes it at smoke size
     env = {**os.environ, "PYTHON": sys.executable}
     env.pop("OUT", None)
     done = subprocess.run([str(ROOT / "tools" / "gpu_check.sh"), "--scale", "smoke",
