@@ -12,7 +12,9 @@
 # on their own:
 #   git commit -m "authors-cpu run <figure>/<task>/<condition>/seed<k>: trained in N min" -- <the two files>
 # Re-run the script at any time: it picks up where it stopped. Only one queue runs at a
-# time (flock on _build/authors-queue.lock). Everything goes to _build/authors-queue.log.
+# time per core (flock on _build/authors-queue-core<CORE>.lock); a queue on each core walks
+# the same list and skips a run the other is training (a lock per run). Everything goes to
+# _build/authors-queue.log.
 #
 # Start it detached:  cd /work/main && (CORE=1 nohup tools/run_authors.sh > /dev/null 2>&1 &)
 # Not under setsid: a new session is its own scheduler autogroup, and nice does not apply
@@ -25,9 +27,9 @@ CORE="${CORE:-1}"
 mkdir -p _build
 LOG=_build/authors-queue.log
 exec >>"$LOG" 2>&1
-exec 9>_build/authors-queue.lock
+exec 9>"_build/authors-queue-core$CORE.lock"
 if ! flock -n 9; then
-    echo "$(date -u +%FT%TZ) another authors queue holds _build/authors-queue.lock; exiting"
+    echo "$(date -u +%FT%TZ) another authors queue holds _build/authors-queue-core$CORE.lock; exiting"
     exit 1
 fi
 echo "$(date -u +%FT%TZ) queue start (pid $$, core $CORE, authors $AUTHORS, python $PY)"
@@ -61,6 +63,14 @@ while read -r figure task condition seed; do
     name="$figure/$task/$condition/seed$seed"
     dir="results/authors-cpu/$name"
     finished=$("$PY" -c "import json,sys; print(int(json.load(open(sys.argv[1])).get('finished', False)))" "$dir/meta.json" 2>/dev/null || echo none)
+    # a queue on the other core may be training this run: each run has its own lock,
+    # held for as long as a queue trains it (flock dies with the process)
+    exec 8>"_build/authors-run-${name//\//_}.lock"
+    if [ "$finished" != 1 ] && ! flock -n 8; then
+        echo "$(date -u +%FT%TZ) $name: another queue trains it; next"
+        exec 8>&-
+        continue
+    fi
     if [ "$finished" = 1 ]; then
         echo "$(date -u +%FT%TZ) $name: finished"
     else
@@ -70,6 +80,7 @@ while read -r figure task condition seed; do
         taskset -c "$CORE" nice -n 15 "$PY" tools/train_authors.py --authors "$AUTHORS" \
             --figure "$figure" --task "$task" --condition "$condition" --seed "$seed" $flag </dev/null
         rc=$?
+        exec 8>&-
         if [ "$rc" != 0 ]; then
             echo "$(date -u +%FT%TZ) $name: FAILED (exit $rc)"
             failed=$((failed + 1))
