@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _scipy
 
+from lndp.design.figures import label
 from lndp.design.layout import finished_seeds
 from lndp.runfolder import load_config, read_evaluation, read_log
 from lndp.study import stats
@@ -311,7 +312,8 @@ def pilot_outcomes(plan: dict, section: str, results_dir) -> pd.DataFrame:
                     run = results_dir / entry["figure"] / entry["task"] / condition / f"seed{seed}"
                     log = read_log(run) if (run / "log.csv").exists() else []
                     planned = entry["budget"]["generations"]
-                    row = {"claim": claim, "pilot": f"{entry['task']} {condition}, seed {seed}",
+                    row = {"claim": claim,
+                           "pilot": f"{entry['task']}: {label(condition)}, seed {seed}",
                            "generations": f"{len(log):,} of {planned:,}"}
                     finished = len(log) >= planned and (run / "summary.json").exists()
                     if not finished:
@@ -326,10 +328,11 @@ def pilot_outcomes(plan: dict, section: str, results_dir) -> pd.DataFrame:
                     level = _pilot_level(claim, run, read_evaluation(run), final)
                     rising = gain > PILOT_RISING * span
                     crossed = level is not None and level >= line(floor, span)
-                    rows.append({**row, "final": final, "floor": floor,
-                                 "further gain": gain, "rising above": PILOT_RISING * span,
-                                 "measure": measure, "level": level,
-                                 "line": line(floor, span),
+                    reached = ("not measured yet" if level is None else
+                               f"{level:.1f} against {line(floor, span):.1f}")
+                    rows.append({**row, "final fitness": final, "further gain": gain,
+                                 "rising above": PILOT_RISING * span,
+                                 "its claim needs": f"{measure}: {reached}",
                                  "decision": ("long runs" if rising or crossed else
                                               "no long runs") + (" (level not measured)"
                                                                  if level is None else "")})

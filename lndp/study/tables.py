@@ -127,12 +127,14 @@ def _count(claims: list[str], one: str, many: str) -> str:
 
 
 def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None = None,
-           pilots: tuple[int, int] | None = None) -> str:
+           pilots: tuple[int, int] | None = None,
+           pilot_decisions: dict[str, str] | None = None) -> str:
     """The page's first paragraph, in plain sentences from the verdicts: what holds at
     this budget (`share`: of the paper's evaluations, `lndp.study.plan.budget_range`), what
     it cannot tell, how the authors' code behaves at the same budget (`fidelity`), and
     what it would take to decide the rest (`pilots`: long-budget pilot runs finished, of
-    planned). Nothing in it is typed in by hand."""
+    planned; `pilot_decisions`: claim → what the registered criterion says of its finished
+    pilot, `lndp.study.power.pilot_outcomes`). Nothing in it is typed in by hand."""
     by: dict[str, list[str]] = {}
     for j in judged:
         outcome = "interim" if j.interim else j.verdict.verdict
@@ -168,5 +170,8 @@ def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None 
         "would decide each open claim says which need seeds and which need generations"
         + (f"; long-budget pilots (Foraging at ten times this budget, CartPole with SA at "
            f"the paper's 2,000 generations) have {pilots[0]} of their {pilots[1]} runs finished"
-           if pilots else "") + ".")
+           if pilots else "")
+        + "".join(f"; {claim}'s pilot " + ("moved: its claim gets long runs"
+                                            if d == "long runs" else f"did not move ({d})")
+                  for claim, d in (pilot_decisions or {}).items()) + ".")
     return " ".join(sentences)
