@@ -1,16 +1,18 @@
 """Several runs in one program: k seeds of one config trained by one jitted generation.
 
-One popsize-64 run fills a GPU poorly and leaves a CPU's vector units waiting on small
-matrices. `BatchTrainer` stacks the ES states of k runs that differ only in their seed
-(the same shapes and static switches) and runs one generation for all of them: the k asks
-vmapped, the k × P members evaluated as one population (each member with the key its run
-would give it alone), the k tells vmapped. Every run keeps its own key chain, log,
-checkpoint and summary; `train_batch` writes k ordinary run folders, which read, resume
-and replay like any other (a batched run may be resumed alone, and the other way round).
+One popsize-64 run fills a GPU poorly. `BatchTrainer` stacks the ES states of k runs that
+differ only in their seed (the same shapes and static switches) and runs one generation
+for all of them: the k asks one run after the other, the k × P members evaluated as one
+population (each member with the key its run would give it alone), the k tells one run
+after the other. Every run keeps its own key chain, log, checkpoint and summary;
+`train_batch` writes k ordinary run folders, which read, resume and replay like any other.
 
-Each run's log equals the log of the same run trained alone (`tests/test_batch.py`): the
-members are evaluated by the same kernels, and the ES steps run one run after the other,
-each as a lone run's.
+A batched run is its lone run to the provenance rule's standard (`tests/test_batch.py`):
+from the same states a batch generation gives each run's members, fitness and best member
+bit for bit and its ES state to one float32 ulp (the update rounds a few path-vector
+entries differently inside the batch's program), so its first two generations replay
+alone exactly and its later ones are the same model with other rounding. On a 2-core CPU
+it gains nothing (benchmarks/batch-throughput.json); it is for devices one run leaves idle.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from lndp.runfolder import RunFolderError, writer_lock
 from lndp.train import (EVAL_GROUPS, RunLog, Trainer, TrainState, advance, finish_run,
                         mark_unfinished, population_evaluator, read_run,
                         save_checkpoint)
+
 
 def check_batch(configs: Sequence[Config]) -> None:
     """A batch is ≥ 1 configs that differ in `train.seed` only, each seed once; else a
@@ -74,10 +77,10 @@ class BatchTrainer:
     def _generation(self, es_states, generation):
         P = self.popsize
 
-        # The asks and the tells run one run after the other (lax.map), each exactly as
-        # Trainer._generation runs it: vmapped, the batched matrix products of the rank-μ
-        # update sum in another order (the logs part after two generations), and the lazy
-        # eigendecomposition's cond would compute both branches.
+        # The asks and the tells run one run after the other (lax.map), each as
+        # Trainer._generation runs it. Vmapped, the batched products of the rank-μ update
+        # would round differently from the second generation on, and the lazy
+        # eigendecomposition's cond would compute both branches every generation.
         def ask(run):
             run_key, es_state = run
             key = jax.random.fold_in(run_key, generation)

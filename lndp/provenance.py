@@ -8,6 +8,7 @@ first; `machine` records the second, so a reader can tell where a run replays ex
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 import os
@@ -28,12 +29,40 @@ PACKAGES = ("jax", "jaxlib", "flax", "evosax", "gymnax", "numpy")
 _ROOT = Path(__file__).resolve().parent
 
 
+class _Wording(ast.NodeTransformer):
+    """Drops docstrings (and, with `fstrings`, f-strings): what only words things."""
+
+    def __init__(self, fstrings: bool):
+        self.fstrings = fstrings
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        return ast.Constant("<text>") if self.fstrings else self.generic_visit(node)
+
+    def _body(self, node):
+        self.generic_visit(node)
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+        return node
+
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _body
+
+
+def syntax_tree(source: str, drop_fstrings: bool = False) -> str:
+    """A module's source as its syntax tree without docstrings (and f-strings, with
+    `drop_fstrings`): comments and layout never reach the tree, so editing them changes
+    no hash built on it."""
+    return ast.dump(_Wording(drop_fstrings).visit(ast.parse(source)), include_attributes=False)
+
+
 def source_hash(names, digits: int) -> str:
     """sha256 (first `digits` hex digits) over files of the lndp package, each as its
-    name, NUL, its bytes."""
+    name, NUL, its syntax tree (`syntax_tree`: a docstring or a comment is not code; an
+    f-string may be, e.g. a log column's name)."""
     digest = hashlib.sha256()
     for name in names:
-        digest.update(name.encode() + b"\0" + (_ROOT / name).read_bytes())
+        digest.update(name.encode() + b"\0" + syntax_tree((_ROOT / name).read_text()).encode())
     return digest.hexdigest()[:digits]
 
 
@@ -96,5 +125,5 @@ def same_machine_kind(recorded: dict | None, here: dict | None = None) -> bool:
         recorded.get("versions", {}).get(p) == here["versions"].get(p) for p in ("jax", "jaxlib"))
 
 
-__all__ = ["BEHAVIOUR_MODULES", "PACKAGES", "source_hash", "code_hash", "isa", "machine",
-           "same_machine_kind"]
+__all__ = ["BEHAVIOUR_MODULES", "PACKAGES", "syntax_tree", "source_hash", "code_hash", "isa",
+           "machine", "same_machine_kind"]

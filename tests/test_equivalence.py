@@ -109,3 +109,17 @@ def test_the_anchor_itself_and_a_folder_without_references_are_refused(tmp_path,
     with pytest.raises(equivalence.EquivalenceError, match="is the anchor"):
         equivalence.check(tmp_path / "reproduction", path=tmp_path / "e.json")
     assert not (tmp_path / "e.json").exists()
+
+
+def test_the_code_hash_reads_code_not_its_wording():
+    """Editing a docstring or a comment of a behaviour module leaves the code hash (and so
+    every run's standing) as it is; editing code, an f-string included, does not."""
+    from lndp.provenance import syntax_tree
+
+    base = 'def f(x):\n    """Doc."""\n    return x + 1  # why\n\nname = f"col_{1}"\n'
+    reworded = 'def f(x):\n    """Other words."""\n    # a new comment\n    return x + 1\n\nname = f"col_{1}"\n'
+    assert syntax_tree(reworded) == syntax_tree(base)
+    assert syntax_tree(base.replace("x + 1", "x + 2")) != syntax_tree(base)
+    assert syntax_tree(base.replace("col_", "column_")) != syntax_tree(base)
+    assert syntax_tree(base.replace("col_", "column_"), drop_fstrings=True) == syntax_tree(
+        base, drop_fstrings=True)  # the rules hash's reading: f-strings only word results

@@ -18,13 +18,13 @@ read) changes it.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from lndp.config import preset
+from lndp.provenance import syntax_tree
 from lndp.design.layout import finished_runs, resolve
 from lndp.design.plan import (BUDGET_FIELDS, CHANGES, environment_steps, load_plan,
                               plan_folder, section_runs, sections_of)
@@ -36,27 +36,10 @@ RULE_FILES = ("study/rules.py", "study/measures.py", "study/evidence.py", "study
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
-class _Text(ast.NodeTransformer):
-    """Drops what only words things: docstrings and f-strings."""
-
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.Constant:
-        return ast.Constant("<text>")
-
-    def _body(self, node):
-        self.generic_visit(node)
-        body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
-        return node
-
-    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _body
-
-
 def decision_source(source: str) -> str:
     """What of a module's source the rules hash reads: its syntax tree without
     docstrings and f-strings (comments and layout never reach the tree)."""
-    return ast.dump(_Text().visit(ast.parse(source)), include_attributes=False)
+    return syntax_tree(source, drop_fstrings=True)
 
 
 def rules_hash(package: str | Path | None = None) -> str:
