@@ -180,3 +180,16 @@ def test_a_batched_queue_trains_seeds_of_one_config_as_one_program(tmp_path):
     summary = json.loads((tmp_path / "runs" / (seeds + "1") / "summary.json").read_text())
     assert summary["batch"]["seeds"] == [0, 1]
     assert all(v == "finished (read)" for v in dict(queue.run_queue(plan, "try", batch=2)).values())
+
+
+def test_runs_a_batch_cannot_resume_together_are_resumed_one_by_one(tmp_path):
+    from lndp.train import train
+
+    plan = _plan(tmp_path / "runs", seeds=(0, 1))
+    plan["scales"]["try"]["claims"]["1b"][0]["budget"] = dict(BUDGET, generations=3)
+    for run, generations in zip(planning.planned_runs(plan, "try"), (1, 2)):
+        # stopped at generations 1 and 2: their checkpoints cannot share a generation
+        train(run.config("smoke"), tmp_path / "runs" / run.name, progress=False,
+              stop_after=generations)
+    done = dict(queue.run_queue(plan, "try", batch=2))
+    assert set(done.values()) == {"resumed"}

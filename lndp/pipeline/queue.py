@@ -180,8 +180,15 @@ def _train_group(group: list[PlannedRun], scale: str, results_dir: Path, name: s
                 yield run.name, "skipped: another queue holds a run of its batch"
             return
         resume = (folders[0] / "config.json").exists()
-        train_batch([run.config(scale) for run in group], folders, resume=resume,
-                    progress=False)
+        try:
+            train_batch([run.config(scale) for run in group], folders, resume=resume,
+                        progress=False)
+        except RunFolderError as error:  # e.g. checkpoints at different generations:
+            if verbose:                   # refused before anything was written
+                print(f"{name}: {error}; training them one by one", flush=True)
+            group = []
+    if not group:
+        return
     done = f"{'resumed' if resume else 'trained'} in a batch of {len(group)}"
     for run, folder in zip(group, folders):
         if commit and _uncommitted(folder, repository):
@@ -222,10 +229,12 @@ def run_queue(plan: Mapping, name: str, worker: int = 0, workers: int = 1,
             continue  # trained with an earlier run of its batch
         group = _batch_from(runs_here[index - 1:], scale, results_dir, batch)
         if len(group) > 1:
-            yield from _train_group(group, scale, results_dir, name, commit,
-                                    repo or resolve("."), verbose)
-            batched.update(r.name for r in group)
-            continue
+            outcomes = list(_train_group(group, scale, results_dir, name, commit,
+                                         repo or resolve("."), verbose))
+            yield from outcomes
+            if outcomes:  # else the batch was refused: each run alone, below
+                batched.update(r.name for r in group)
+                continue
         if verbose:
             print(f"{time.strftime('%H:%M:%S')} {name} {index}/{len(runs_here)}: {run.name} ...",
                   flush=True)
