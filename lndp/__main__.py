@@ -125,10 +125,16 @@ def _train_seeds(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for out, rows in zip(outs, logs):
-        last = rows[-1] if rows else {}
-        print(f"{out}: {len(rows)} generations; last mean fitness "
-              f"{float(last.get('fitness_mean', 'nan')):.2f}")
+        _report_run(out, rows)
     return 0
+
+
+def _report_run(out, rows: list[dict]) -> None:
+    """One line after training a run: its generations and where its fitness stands."""
+    last = rows[-1] if rows else {}
+    print(f"{out}: {len(rows)} generations; last mean fitness "
+          f"{float(last.get('fitness_mean', 'nan')):.2f}, best so far "
+          f"{float(last.get('best_so_far', 'nan')):.2f}")
 
 
 def _figure_parser(sub) -> None:
@@ -346,10 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             except RunFolderError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 2
-            last = rows[-1] if rows else {}
-            print(f"{args.out}: {len(rows)} generations; last mean fitness "
-                  f"{float(last.get('fitness_mean', 'nan')):.2f}, best so far "
-                  f"{float(last.get('best_so_far', 'nan')):.2f}")
+            _report_run(args.out, rows)
             return 0
         return args.run(args)
     except ConfigError as error:

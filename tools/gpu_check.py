@@ -31,6 +31,12 @@ from pathlib import Path
 FIGURE, TASK, CONDITION = "structural_plasticity", "foraging", "sp_mu0.5_sigma0.1"
 
 
+def _batch_seconds(rows: list[dict], runs: int) -> float:
+    """Mean wall time of a batch generation over `rows` of one run's log (each run of a
+    batch logs its 1/k share of it)."""
+    return runs * sum(float(r["seconds"]) for r in rows) / max(1, len(rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="_build/gpu-check")
@@ -80,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     train_batch(configs, outs, resume=resume, progress=False, stop_after=args.probe)
     probe_seconds = time.perf_counter() - probe_started
     rows = read_log(outs[0])
-    # a batch generation's wall time: each run logs its 1/k share; the first is compile
-    per_generation = args.seeds * sum(float(r["seconds"]) for r in rows[before + 1:]) / max(
-        1, len(rows) - before - 1)
+    per_generation = _batch_seconds(rows[before + 1:], args.seeds)  # the first compiles
     left = args.budget_s - (time.perf_counter() - started) - 2 * (probe_seconds - (
         len(rows) - before) * per_generation) - 10  # a second compile, and a margin
     more = int(max(0, left) // max(per_generation, 1e-9))
@@ -92,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = read_log(outs[0])
     done = len(rows) - before
     # each call's first generation compiles: time the others
-    timed = rows[before + 1:before + args.probe] + rows[before + args.probe + 1:]
-    per_generation = args.seeds * sum(float(r["seconds"]) for r in timed) / max(1, len(timed))
+    per_generation = _batch_seconds(
+        rows[before + 1:before + args.probe] + rows[before + args.probe + 1:], args.seeds)
     report = {
         "what": "tools/gpu_check.py: lndp bench at popsize "
                 f"{args.bench_popsize}, then {FIGURE}/{TASK}/{CONDITION} at the {args.scale} "

@@ -153,16 +153,17 @@ def _batch_from(runs: list[PlannedRun], scale: str, results_dir: Path,
     state = _batchable(results_dir / runs[0].name, first, results_dir) if size > 1 else None
     if state is None:
         return runs[:1]
-    group = [runs[0]]
+    group, seeds = [runs[0]], {first.train.seed}
     for run in runs[1:]:
-        config = run.config(scale)
         if len(group) == size:
             break
+        config = run.config(scale)
         if config_differences(first, config, ignore=("train.seed",)) or \
-                config.train.seed in {r.config(scale).train.seed for r in group}:
+                config.train.seed in seeds:
             continue
         if _batchable(results_dir / run.name, config, results_dir) == state:
             group.append(run)
+            seeds.add(config.train.seed)
     return group
 
 

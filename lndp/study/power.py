@@ -17,10 +17,11 @@ import pandas as pd
 from scipy import stats as _scipy
 
 from lndp.design.figures import label
-from lndp.design.layout import finished_seeds
-from lndp.runfolder import load_config, read_evaluation, read_log
+from lndp.design.layout import finished_seeds, run_dir
+from lndp.design.plan import planned_runs
+from lndp.runfolder import load_config, log_mean, read_evaluation, read_log
 from lndp.study import stats
-from lndp.study.evidence import Evidence, gather, task_facts
+from lndp.study.evidence import LAST, Evidence, gather, task_facts
 from lndp.study.measures import flatness, learnable_range, seed_means
 from lndp.study.rules import (ALPHA, CRITICAL_SHARE, EQUIVALENCE_FRACTION, INCONCLUSIVE,
                               RULES, Verdict)
@@ -287,7 +288,7 @@ PILOT_LEVELS = {
 PILOT_RISING = 0.05
 
 
-def _pilot_level(claim: str, run, evaluation: "pd.DataFrame | None", final: float):
+def _pilot_level(claim: str, evaluation: "pd.DataFrame | None", final: float):
     """The value a pilot's claim reads (None: not yet measured)."""
     if claim == "1b":
         return final
@@ -298,44 +299,40 @@ def _pilot_level(claim: str, run, evaluation: "pd.DataFrame | None", final: floa
 
 
 def pilot_outcomes(plan: dict, section: str, results_dir) -> pd.DataFrame:
-    """One row per pilot run of a plan section: generations done of planned, its final
-    fitness, the expected further gain against PILOT_RISING of the learnable range (floor
-    → the best fitness it reached), the level its claim reads against the line it must
-    cross (PILOT_LEVELS), and what the registered criterion says: long runs or not
-    (*running* until the pilot has finished)."""
+    """One row per pilot run of a plan section (`planned_runs`) and claim: generations
+    done of planned, its final fitness, the expected further gain against PILOT_RISING
+    of the learnable range (floor → the best fitness it reached), the level its claim
+    reads against the line it must cross (PILOT_LEVELS), and what the registered
+    criterion says: long runs or not (*running* until the pilot has finished)."""
     rows = []
-    claims = plan.get("scales", {}).get(section, {}).get("claims", {})
-    for claim, entries in claims.items():
-        for entry in entries:
-            for condition in entry["conditions"]:
-                for seed in entry["seeds"]:
-                    run = results_dir / entry["figure"] / entry["task"] / condition / f"seed{seed}"
-                    log = read_log(run) if (run / "log.csv").exists() else []
-                    planned = entry["budget"]["generations"]
-                    row = {"claim": claim,
-                           "pilot": f"{entry['task']}: {label(condition)}, seed {seed}",
-                           "generations": f"{len(log):,} of {planned:,}"}
-                    finished = len(log) >= planned and (run / "summary.json").exists()
-                    if not finished:
-                        rows.append({**row, "decision": "running" if log else "not started"})
-                        continue
-                    values = np.array([float(r["fitness_mean"]) for r in log])
-                    final = float(values[-10:].mean())
-                    floor = task_facts(load_config(run).task).floor
-                    span = max(max(float(r["best_so_far"]) for r in log) - floor, 1e-9)
-                    gain = flatness([run], span).gain
-                    measure, line = PILOT_LEVELS[claim]
-                    level = _pilot_level(claim, run, read_evaluation(run), final)
-                    rising = gain > PILOT_RISING * span
-                    crossed = level is not None and level >= line(floor, span)
-                    reached = ("not measured yet" if level is None else
-                               f"{level:.1f} against {line(floor, span):.1f}")
-                    rows.append({**row, "final fitness": final, "further gain": gain,
-                                 "rising above": PILOT_RISING * span,
-                                 "its claim needs": f"{measure}: {reached}",
-                                 "decision": ("long runs" if rising or crossed else
-                                              "no long runs") + (" (level not measured)"
-                                                                 if level is None else "")})
+    scale = plan["scales"][section]["scale"]
+    for planned in planned_runs(plan, section):
+        run = run_dir(results_dir, planned.figure, planned.task, planned.condition,
+                      planned.seed)
+        log = read_log(run) if (run / "log.csv").exists() else []
+        generations = planned.config(scale).train.generations
+        for claim in planned.claims:
+            row = {"claim": claim,
+                   "pilot": f"{planned.task}: {label(planned.condition)}, seed {planned.seed}",
+                   "generations": f"{len(log):,} of {generations:,}"}
+            if not (len(log) >= generations and (run / "summary.json").exists()):
+                rows.append({**row, "decision": "running" if log else "not started"})
+                continue
+            final = log_mean(run, "fitness_mean", LAST)
+            floor = task_facts(load_config(run).task).floor
+            span = max(max(float(r["best_so_far"]) for r in log) - floor, 1e-9)
+            gain = flatness([run], span).gain
+            measure, line = PILOT_LEVELS[claim]
+            level = _pilot_level(claim, read_evaluation(run), final)
+            rising = gain > PILOT_RISING * span
+            crossed = level is not None and level >= line(floor, span)
+            reached = ("not measured yet" if level is None else
+                       f"{level:.1f} against {line(floor, span):.1f}")
+            rows.append({**row, "final fitness": final, "further gain": gain,
+                         "rising above": PILOT_RISING * span,
+                         "its claim needs": f"{measure}: {reached}",
+                         "decision": ("long runs" if rising or crossed else "no long runs")
+                         + (" (level not measured)" if level is None else "")})
     return pd.DataFrame(rows)
 
 
