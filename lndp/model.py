@@ -54,8 +54,11 @@ from lndp.graph import GraphTransformer, ReferenceGraphTransformer
 #: Bumped when the model's computation changes on purpose; train.py writes it into each
 #: finished run's summary.json. Version 2 introduced the `reference` and `corrected`
 #: profiles. Runs whose summary has no `model_version` were made by version 1: the model
-#: that is now the `corrected` profile, up to the layout of random keys.
-MODEL_VERSION = 2
+#: that is now the `corrected` profile, up to the layout of random keys. Version 3 sums the
+#: reference profile's pruning and synaptogenesis MLPs in another order (`Pruning.unrolled`,
+#: `Synaptogenesis._authors`): the same functions, rounded differently in the last bit, a
+#: rounding-only change judged equivalent by `python -m lndp equivalence`.
+MODEL_VERSION = 3
 
 N_NODE_FEATURES = 5  # two degree features and type flags (or three: see _node_features)
 N_EDGE_FEATURES_EXTRA = 3  # A_ij, A_ji, δ_ij (added to the E edge-state features)
@@ -105,6 +108,19 @@ def gru_update(state: jax.Array, input_gates: jax.Array, recurrent_gates: jax.Ar
     update = jax.nn.sigmoid(x_z + h_z)
     candidate = jnp.tanh(x_n + reset * h_n)
     return (1.0 - update) * candidate + update * state
+
+
+def unrolled_sum(terms: list[jax.Array]) -> jax.Array:
+    """t₀ + t₁ + … left to right: one elementwise loop that XLA fuses with its inputs."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def features(x: jax.Array) -> list[jax.Array]:
+    """The last axis of x as a list of arrays, one per feature."""
+    return [x[..., i] for i in range(x.shape[-1])]
 
 
 def authors_gru_update(state: jax.Array, input_gates: jax.Array, recurrent_gates: jax.Array,
@@ -194,13 +210,23 @@ class Synaptogenesis(nnx.Module):
 
     def __call__(self, node_state):
         if self.layout == "authors":
-            kernel, d = self.hidden.kernel[...], self.node_dim
-            pre = node_state @ kernel[d:] + self.hidden.bias[...]
-            post = node_state @ kernel[:d]
-        else:
-            pre, post = self.pre(node_state), self.post(node_state)
+            return self._authors(node_state)
+        pre, post = self.pre(node_state), self.post(node_state)
         hidden = jax.nn.relu(pre[:, None, :] + post[None])
         return jax.nn.sigmoid(self.out(hidden)[..., 0])
+
+    def _authors(self, node_state):
+        """The same MLP with the output layer as an unrolled sum over the hidden units: one
+        fused (N, N) loop instead of an (N, N, width) array and a dot (faster on CPU:
+        benchmarks/side-by-side/2026-12-01; the same function up to float32 rounding:
+        tests/test_model.py)."""
+        kernel, d = self.hidden.kernel[...], self.node_dim
+        pre = node_state @ kernel[d:] + self.hidden.bias[...]
+        post = node_state @ kernel[:d]
+        out = self.out.kernel[...][:, 0]
+        logit = unrolled_sum([out[u] * jax.nn.relu(pre[:, None, u] + post[None, :, u])
+                              for u in range(out.shape[0])])
+        return jax.nn.sigmoid(logit + self.out.bias[...][0])
 
 
 class Pruning(nnx.Module):
@@ -212,6 +238,22 @@ class Pruning(nnx.Module):
 
     def __call__(self, edge_state):
         return jax.nn.sigmoid(self.out(jax.nn.relu(self.hidden(edge_state)))[..., 0])
+
+    def unrolled(self, edge_state):
+        """The same MLP as unrolled sums over the E inputs and the hidden units: one fused
+        (N, N) loop without the (N, N, width) hidden array (faster on CPU:
+        benchmarks/side-by-side/2026-12-01; the same function up to float32 rounding:
+        tests/test_model.py). It is the
+        reference profile's form; the corrected profile keeps `__call__`, so its committed
+        runs are computed as they were made."""
+        state = features(edge_state)
+        hidden, bias = self.hidden.kernel[...], self.hidden.bias[...]
+        out = self.out.kernel[...][:, 0]
+        logit = unrolled_sum([
+            out[u] * jax.nn.relu(unrolled_sum([e * w for e, w in zip(state, hidden[:, u])])
+                                 + bias[u])
+            for u in range(out.shape[0])])
+        return jax.nn.sigmoid(logit + self.out.bias[...][0])
 
 
 class SpontaneousActivity(nnx.Module):
@@ -424,11 +466,13 @@ class LNDP(nnx.Module):
             # lndp.py update_state: edge GRU under the old A; prune from the new e; key
             # splits in their order (pruning first)
             edge_state = self.edge_model(state.edge_state, node_state, activity, reward)
-            edge_state = edge_state * a[..., None]
+            # Materialised here: otherwise XLA fuses the edge GRU into the pruning loop and
+            # computes it again for each of the MLP's hidden units.
+            edge_state = jax.lax.optimization_barrier(edge_state * a[..., None])
             grow = prune = jnp.zeros_like(a, dtype=bool)
             if c.pruning:
                 key, k_prune = jax.random.split(key)
-                prune = self._decide(self.pruning(edge_state), k_prune) & self.allowed
+                prune = self._decide(self.pruning.unrolled(edge_state), k_prune) & self.allowed
             if c.synaptogenesis:
                 key, k_grow = jax.random.split(key)
                 grow = self._decide(self.synaptogenesis(node_state), k_grow) & self.allowed

@@ -197,3 +197,32 @@ def test_fast_graph_transformer_equals_plain_attention(key):
         scores = scores * (modulation[..., head] + 1) + modulation[..., 3 + head]
         plain.append(jax.nn.softmax(scores, axis=1) @ v[:, head])
     np.testing.assert_allclose(layer(x, f), jnp.concatenate(plain, -1), rtol=1e-4, atol=1e-5)
+
+
+def test_unrolled_pruning_and_synaptogenesis_equal_their_mlps(key):
+    """The reference profile's unrolled f⁻ and f⁺ are the plain MLPs: probabilities equal
+    to float32 rounding, and at the 0.6 threshold the same decisions on these draws (a
+    probability within rounding of the threshold could flip; none of these does)."""
+    config = small("cartpole", profile="reference")
+    model = LNDP(config.model, 4, 2, rngs=nnx.Rngs(5))
+    n, h_dim, e_dim = 32, config.model.node_dim, config.model.edge_dim
+    decided = []
+    for trial in range(8):
+        ks = jax.random.split(jax.random.fold_in(key, trial), 3)
+        edges = jax.random.uniform(ks[0], (n, n, e_dim), minval=-1.0, maxval=1.0)
+        nodes = jax.random.uniform(ks[1], (n, h_dim), minval=-1.0, maxval=1.0)
+        pruning, growth = model.pruning, model.synaptogenesis
+        plain_prune = pruning(edges)
+        kernel, d = growth.hidden.kernel[...], h_dim
+        pair = jnp.concatenate([jnp.broadcast_to(nodes[None, :], (n, n, d)),
+                                jnp.broadcast_to(nodes[:, None], (n, n, d))], -1)  # [h_j, h_i]
+        plain_grow = jax.nn.sigmoid(growth.out(jax.nn.relu(pair @ kernel
+                                                           + growth.hidden.bias[...]))[..., 0])
+        unrolled_prune = jax.jit(pruning.unrolled)(edges)
+        unrolled_grow = jax.jit(growth)(nodes)
+        np.testing.assert_allclose(unrolled_prune, plain_prune, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(unrolled_grow, plain_grow, rtol=1e-6, atol=1e-7)
+        assert np.array_equal(unrolled_prune > 0.6, plain_prune > 0.6)
+        assert np.array_equal(unrolled_grow > 0.6, plain_grow > 0.6)
+        decided.append(float(np.mean(plain_prune > 0.6)) + float(np.mean(plain_grow > 0.6)))
+    assert 0 < np.mean(decided) < 2, "every decision went one way: the test would hide a flip"
