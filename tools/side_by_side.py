@@ -3,7 +3,7 @@
 
     python tools/side_by_side.py benchmarks/side-by-side/2026-12-01
 
-reads, in that folder, `authors.json` (tools/bench_authors.py) and every `lndp-*.json`
+reads, in that folder, every `authors*.json` (tools/bench_authors.py) and `lndp-*.json`
 (`python -m lndp bench`), and writes `ratios.json`: per task and per file of ours, the
 authors' seconds per generation (their jitted train_step: evaluation and their CMA-ES),
 ours (evaluation + our CMA-ES with the eigendecomposition every generation, as theirs,
@@ -23,9 +23,9 @@ AUTHORS_NAMES = {"cartpole": "CartPole-v1", "acrobot": "Acrobot-v1",
 
 
 def ratios(folder: Path) -> dict:
-    authors = json.loads((folder / "authors.json").read_text())
+    authors = [json.loads(f.read_text()) for f in sorted(folder.glob("authors*.json"))]
     theirs = {(r["env_name"], r["popsize"]): r["mean_seconds_per_generation"]
-              for r in authors["runs"]}
+              for measured in authors for r in measured["runs"]}
     rows = []
     for file in sorted(folder.glob("lndp-*.json")):
         ours = json.loads(file.read_text())
@@ -44,12 +44,13 @@ def ratios(folder: Path) -> dict:
                     "other in one session on one machine (tools/side_by_side.py)",
             "machine": json.loads((folder / "lndp-after.json").read_text())["machine"]
             if (folder / "lndp-after.json").exists() else None,
-            "authors_versions": authors.get("versions"), "rows": rows}
+            "authors_versions": authors[0].get("versions") if authors else None,
+            "rows": rows}
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or not Path(argv[0]).is_dir():
-        print("usage: python tools/side_by_side.py FOLDER (with authors.json and lndp-*.json)")
+        print("usage: python tools/side_by_side.py FOLDER (with authors*.json and lndp-*.json)")
         return 2
     folder = Path(argv[0])
     out = ratios(folder)
