@@ -243,9 +243,8 @@ class Pruning(nnx.Module):
         """The same MLP as unrolled sums over the E inputs and the hidden units: one fused
         (N, N) loop without the (N, N, width) hidden array (faster on CPU:
         benchmarks/side-by-side/2026-12-01; the same function up to float32 rounding:
-        tests/test_model.py). It is the
-        reference profile's form; the corrected profile keeps `__call__`, so its committed
-        runs are computed as they were made."""
+        tests/test_model.py). It is the reference profile's form; the corrected profile
+        keeps `__call__`, so its committed runs are computed as they were made."""
         state = features(edge_state)
         hidden, bias = self.hidden.kernel[...], self.hidden.bias[...]
         out = self.out.kernel[...][:, 0]

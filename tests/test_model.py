@@ -206,7 +206,7 @@ def test_unrolled_pruning_and_synaptogenesis_equal_their_mlps(key):
     config = small("cartpole", profile="reference")
     model = LNDP(config.model, 4, 2, rngs=nnx.Rngs(5))
     n, h_dim, e_dim = 32, config.model.node_dim, config.model.edge_dim
-    decided = []
+    pruned, grown = [], []
     for trial in range(8):
         ks = jax.random.split(jax.random.fold_in(key, trial), 3)
         edges = jax.random.uniform(ks[0], (n, n, e_dim), minval=-1.0, maxval=1.0)
@@ -224,5 +224,7 @@ def test_unrolled_pruning_and_synaptogenesis_equal_their_mlps(key):
         np.testing.assert_allclose(unrolled_grow, plain_grow, rtol=1e-6, atol=1e-7)
         assert np.array_equal(unrolled_prune > 0.6, plain_prune > 0.6)
         assert np.array_equal(unrolled_grow > 0.6, plain_grow > 0.6)
-        decided.append(float(np.mean(plain_prune > 0.6)) + float(np.mean(plain_grow > 0.6)))
-    assert 0 < np.mean(decided) < 2, "every decision went one way: the test would hide a flip"
+        pruned.append(float(np.mean(plain_prune > 0.6)))
+        grown.append(float(np.mean(plain_grow > 0.6)))
+    # both outcomes occur for both rules, or equal decisions would prove nothing
+    assert 0 < np.mean(pruned) < 1 and 0 < np.mean(grown) < 1, (pruned, grown)
