@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from lndp.strategies import STRATEGIES
+from lndp.strategies import STRATEGIES, TIE_RANKINGS
 from lndp.tasks import TASK_SPECS, TASKS
 
 DECISIONS = ("threshold", "bernoulli")
@@ -64,6 +64,7 @@ PROFILE_VALUES: dict[str, tuple[Any, Any]] = {
 # two values of each string field of PROFILE_VALUES, and the decision rule.
 CHOICES: dict[str, tuple[str, ...]] = {
     "model.decision": DECISIONS,
+    "train.tie_ranking": TIE_RANKINGS,
     **{dotted: pair for dotted, pair in PROFILE_VALUES.items()
        if all(isinstance(value, str) for value in pair)},
 }
@@ -150,6 +151,9 @@ class TrainConfig:
     seed: int = 0
     checkpoint_every: int = 25  # generations between checkpoints
     eigen_every: int = 1  # CMA-ES only: recompute B, D from C every k generations
+    # CMA-ES only: tied fitness shares one weight ("average", evosax 0.3) or takes
+    # successive weights in population order ("stable", evosax 0.1.6, the authors' code)
+    tie_ranking: str = "average"
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,8 @@ def validate(config: Config) -> None:
            f"must be in (0, 1], got {m.bernoulli_scale}")
     _positive_int(r.checkpoint_every, "train.checkpoint_every")
     _positive_int(r.eigen_every, "train.eigen_every")
+    _check(r.tie_ranking == "average" or r.strategy == "CMA_ES", "train.tie_ranking",
+           f"{r.tie_ranking!r} is for CMA_ES only; {r.strategy} takes 'average'")
     _positive_int(r.seed, "train.seed", minimum=0)
 
 

@@ -108,7 +108,8 @@ class Trainer:
         self.config = config
         self.agent = Evaluator(config)
         t = config.train
-        self.strategy = make_strategy(t.strategy, t.popsize, self.agent.num_params, t.eigen_every)
+        self.strategy = make_strategy(t.strategy, t.popsize, self.agent.num_params,
+                                      t.eigen_every, t.tie_ranking)
         params = self.strategy.default_params
         if hasattr(params, "std_init"):
             params = params.replace(std_init=jnp.asarray(t.sigma_init))

@@ -22,6 +22,8 @@ from lndp.config import Config, ConfigError, preset
         ({"model.n_nodes": 5}, "model.n_nodes"),
         ({"task.n_episodes": 0}, "task.n_episodes"),
         ({"model.nonsense": 1}, "model.nonsense"),
+        ({"train.tie_ranking": "random"}, "train.tie_ranking"),
+        ({"train.strategy": "Sep_CMA_ES", "train.tie_ranking": "stable"}, "train.tie_ranking"),
     ],
 )
 def test_invalid_config_names_the_field(overrides, field):

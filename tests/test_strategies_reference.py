@@ -174,7 +174,8 @@ def test_default_params_are_evosax016s(fx):
     pytest.param("linear", marks=pytest.mark.xfail(
         strict=True, raises=AssertionError, reason="h_sigma: evosax 0.3 uses exponent 2(g+2), 0.1.6 2(g+1)")),
     pytest.param("ties", marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="ties: evosax 0.3 ranks by truncated average rank, 0.1.6 by stable sort")),
+        strict=True, raises=AssertionError, reason="ties: evosax 0.3 ranks by truncated average rank, 0.1.6 by stable sort "
+        "(train.tie_ranking = 'stable' gives 0.1.6's)")),
 ])
 def test_lndp_cma_es_reproduces_evosax016(fx, scenario):
     """eigen_every = 1, called as lndp/train.py calls it."""
@@ -198,6 +199,27 @@ def test_each_known_difference_alone_explains_its_scenario(fx):
         replay(fx, "linear", make_strategy("CMA_ES", 16, 12, eigen_every=1), tie_order_016=True)
     with pytest.raises(AssertionError):
         replay(fx, "ties", StallTest016(16, jnp.zeros(12), eigen_every=1))
+
+
+def test_stable_tie_ranking_is_evosax016s(fx):
+    """train.tie_ranking = "stable" is 0.1.6's ranking: the ties scenario matches 0.1.6
+    without being handed its order, and fitness without ties is told exactly as the
+    default ("average") tells it."""
+    replay(fx, "ties", make_strategy("CMA_ES", 16, 12, eigen_every=1,
+                                            tie_ranking="stable"))
+    stable = make_strategy("CMA_ES", 16, 12, tie_ranking="stable")
+    average = make_strategy("CMA_ES", 16, 12)
+    params = average.default_params
+    state = average.init(jax.random.key(0), jnp.zeros(12), params)
+    population, state = average.ask(jax.random.key(1), state, params)
+    distinct = jnp.arange(16, dtype=jnp.float32)[::-1]
+    told_stable, _ = stable.tell(jax.random.key(2), population, distinct, state, params)
+    told_average, _ = average.tell(jax.random.key(2), population, distinct, state, params)
+    assert _leaves_equal(told_stable, told_average)
+    tied = jnp.asarray([0.0, 1.0] * 8)  # two values, eight members each
+    told_stable, _ = stable.tell(jax.random.key(2), population, tied, state, params)
+    told_average, _ = average.tell(jax.random.key(2), population, tied, state, params)
+    assert not np.allclose(told_stable.mean, told_average.mean)
 
 
 # -- the lazy variant ------------------------------------------------------------------
