@@ -20,10 +20,9 @@ import jax
 import jax.numpy as jnp
 from evosax.algorithms import distribution_based_algorithms
 from evosax.algorithms.distribution_based.cma_es import CMA_ES, eigen_decomposition
+from evosax.core.fitness_shaping import weights_fitness_shaping_fn
 
 STRATEGIES: dict[str, type] = dict(distribution_based_algorithms)
-#: how CMA-ES ranks tied fitness values: evosax 0.3's average rank, evosax 0.1.6's stable sort
-TIE_RANKINGS = ("average", "stable")
 
 
 def stable_weights_fitness_shaping_fn(population, fitness, state, params) -> jax.Array:
@@ -36,17 +35,21 @@ def stable_weights_fitness_shaping_fn(population, fitness, state, params) -> jax
     return jnp.where(all_failed, jnp.zeros_like(weights), weights)
 
 
+#: how CMA-ES ranks tied fitness values, by name: evosax 0.3's average rank, evosax
+#: 0.1.6's stable sort
+FITNESS_SHAPING = {"average": weights_fitness_shaping_fn,
+                   "stable": stable_weights_fitness_shaping_fn}
+TIE_RANKINGS = tuple(FITNESS_SHAPING)
+
+
 class LazyCMA_ES(CMA_ES):
     """CMA-ES whose eigendecomposition of C is refreshed every `eigen_every` generations."""
 
     def __init__(self, population_size: int, solution: Any, eigen_every: int = 1,
                  tie_ranking: str = "average"):
-        if tie_ranking == "stable":
-            super().__init__(population_size, solution,
-                             fitness_shaping_fn=stable_weights_fitness_shaping_fn)
-        else:
-            super().__init__(population_size, solution)
-        self.eigen_every, self.tie_ranking = eigen_every, tie_ranking
+        super().__init__(population_size, solution,
+                         fitness_shaping_fn=FITNESS_SHAPING[tie_ranking])
+        self.eigen_every = eigen_every
 
     def _ask(self, key, state, params):
         refresh = (state.generation_counter % self.eigen_every) == 0
