@@ -16,12 +16,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_reference import FIXTURES, _case, flat_from_authors  # noqa: E402
+from test_reference import (FIXTURES, _case, flat_from_authors,  # noqa: E402
+                            free_running_departure, one_decision)
 
 
 def main(draws: int) -> int:
@@ -29,24 +29,14 @@ def main(draws: int) -> int:
     trace = np.load(FIXTURES / "lifetime_traces.npz")
     named = {k.removeprefix("params/"): data[k] for k in data.files if k.startswith("params/")}
     params = np.asarray(flat_from_authors(agent, named))
-    record = jax.jit(agent.record)
-    their_rewards = trace["grid/reward"].reshape(-1)
-    their_edges = trace["grid/n_edges"].reshape(-1)
-    steps = len(their_rewards)
 
     def judge(p: np.ndarray) -> tuple[int, bool, int]:
         """(first differing step, 1-based; the criterion holds; edge-count difference)"""
-        _, ours = record(jnp.asarray(p), jax.random.PRNGKey(0))
-        rewards = np.asarray(ours.reward)[1:steps + 1]
-        edges = np.asarray(ours.adjacency)[1:steps + 1].sum((1, 2))
-        differ = np.nonzero((rewards != their_rewards) | (edges != their_edges))[0]
-        if not len(differ):
-            return steps + 1, True, 0
-        first = int(differ[0])
-        gap = int(edges[first]) - int(their_edges[first])
-        one_action = rewards[first] != their_rewards[first] and gap == 0
-        one_edge = rewards[first] == their_rewards[first] and abs(gap) == 1
-        return first + 1, bool(one_action or one_edge), gap
+        first, ours, theirs = free_running_departure(agent, jnp.asarray(p), trace)
+        if first == len(theirs[0]):
+            return first + 1, True, 0
+        return (first + 1, one_decision(first, ours, theirs),
+                int(ours[1][first]) - int(theirs[1][first]))
 
     print("unperturbed: first difference at step %d, criterion holds: %s, edges %+d"
           % judge(params))
