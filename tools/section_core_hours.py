@@ -21,12 +21,12 @@ from pathlib import Path
 from lndp.design.layout import finished_runs, resolve, run_dir
 from lndp.runfolder import load_config
 from lndp.study.plan import sections_of
+from side_by_side import generation_seconds  # tools/, beside this script
 
 
 def _seconds(bench: dict, task: str, eigen_every: int) -> float:
     row = next(r for r in bench["results"] if r["task"] == task and r["popsize"] == 64)
-    es = row["es_seconds_per_generation"][f"CMA_ES/eigen_every={1 if eigen_every == 1 else 10}"]
-    return row["eval_seconds_per_generation"] + es
+    return generation_seconds(row, eigen_every)
 
 
 def table(folder: Path, scale: str) -> list[dict]:
