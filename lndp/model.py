@@ -57,10 +57,8 @@ from lndp.graph import GraphTransformer, ReferenceGraphTransformer
 #: that is now the `corrected` profile, up to the layout of random keys. Version 3 sums the
 #: reference profile's pruning and synaptogenesis MLPs in another order (`Pruning.unrolled`,
 #: `Synaptogenesis._authors`): the same functions, rounded differently in the last bit, a
-#: rounding-only change judged equivalent by `python -m lndp equivalence`. Version 4 takes
-#: the reference edge GRU's recurrent projection as an elementwise sum (`small_dot`), also
-#: rounding-only and judged equivalent.
-MODEL_VERSION = 4
+#: rounding-only change judged equivalent by `python -m lndp equivalence`.
+MODEL_VERSION = 3
 
 N_NODE_FEATURES = 5  # two degree features and type flags (or three: see _node_features)
 N_EDGE_FEATURES_EXTRA = 3  # A_ij, A_ji, δ_ij (added to the E edge-state features)
@@ -123,27 +121,6 @@ def unrolled_sum(terms: list[jax.Array]) -> jax.Array:
 def features(x: jax.Array) -> list[jax.Array]:
     """The last axis of x as a list of arrays, one per feature."""
     return [x[..., i] for i in range(x.shape[-1])]
-
-
-def small_dot(x: jax.Array, kernel: jax.Array) -> jax.Array:
-    """x @ kernel over a last axis of 4, as one loop that fuses with what consumes it (in
-    the edge GRU, about 1.15× on the whole developmental step in a microbenchmark), rounded
-    as a dot of its own.
-
-    Such a dot, compiled alone, rounds each product and sums them pairwise,
-    (p₀ + p₁) + (p₂ + p₃); this sum is written to do the same. Written plainly, LLVM
-    contracts a product and the add after it into one FMA, which rounds differently;
-    0 − (−p) stops that (0 − (−p) = p, except that −0 becomes +0, which a sum with any
-    nonzero term cannot tell). tests/test_model.py checks it equals that dot bit for bit,
-    for this machine's instruction set and for AVX2, AVX and SSE4.2 code. Inside the
-    evaluator's whole-lifetime program the dot it replaced did not always round that way
-    (Foraging and Pendulum lifetimes changed in the last bits), so this is model version
-    4, a rounding-only change. Other sizes use the dot.
-    """
-    if x.shape[-1] != 4:
-        return x @ kernel
-    p = [0.0 - (-(x[..., i : i + 1] * kernel[i])) for i in range(4)]
-    return (p[0] + p[1]) + (p[2] + p[3])
 
 
 def authors_gru_update(state: jax.Array, input_gates: jax.Array, recurrent_gates: jax.Array,
@@ -213,8 +190,8 @@ class AuthorsEdgeModel(nnx.Module):
         pre = node_state @ kernel[d : 2 * d] + activity @ kernel[2 * d + k : 2 * d + 2 * k]
         input_gates = (pre[:, None, :] + post[None, :, :]
                        + jnp.reshape(reward, ()) * kernel[-1] + self.gru.input.bias[...])
-        recurrent = small_dot(edge_state, self.gru.recurrent.kernel[...])
-        return authors_gru_update(edge_state, input_gates, recurrent, self.gru.bias_n[...])
+        return authors_gru_update(edge_state, input_gates, self.gru.recurrent(edge_state),
+                                  self.gru.bias_n[...])
 
 
 class Synaptogenesis(nnx.Module):

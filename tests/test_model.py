@@ -228,34 +228,3 @@ def test_unrolled_pruning_and_synaptogenesis_equal_their_mlps(key):
         grown.append(float(np.mean(plain_grow > 0.6)))
     # both outcomes occur for both rules, or equal decisions would prove nothing
     assert 0 < np.mean(pruned) < 1 and 0 < np.mean(grown) < 1, (pruned, grown)
-
-
-_SMALL_DOT_CHECK = """
-import jax, jax.numpy as jnp, numpy as np
-from lndp.model import small_dot
-ks = jax.random.split(jax.random.PRNGKey(0), 3)
-mask = jax.random.bernoulli(ks[2], 0.5, (16, 32, 32, 1))
-edges = jax.random.uniform(ks[0], (16, 32, 32, 4), minval=-1.0, maxval=1.0) * mask
-kernels = jax.random.normal(ks[1], (16, 4, 12))
-batched = [jax.jit(jax.vmap(f))(edges, kernels)
-           for f in (small_dot, lambda e, k: e @ k)]
-single = [jax.jit(f)(edges[0], kernels[0]) for f in (small_dot, lambda e, k: e @ k)]
-print(int(np.array_equal(*batched) and np.array_equal(*single)))
-"""
-
-
-@pytest.mark.parametrize("isa", [None, "AVX2", "AVX", "SSE4_2"])
-def test_small_dot_is_the_dot_bit_for_bit(isa):
-    """The edge GRU's recurrent projection as an elementwise sum equals XLA's dot bit for
-    bit (so the change was speed only), batched as in a population and for one
-    individual, on this machine's instruction set and with code for older ones
-    (`--xla_cpu_max_isa`, where FMA or AVX is absent)."""
-    import os
-    import subprocess
-    import sys
-    env = dict(os.environ)
-    if isa is not None:
-        env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} --xla_cpu_max_isa={isa}".strip()
-    out = subprocess.run([sys.executable, "-c", _SMALL_DOT_CHECK], env=env,
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "1", out.stdout + out.stderr
