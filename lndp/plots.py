@@ -541,7 +541,7 @@ __all__ = ["save", "style", "smoothing_window", "training_curves",
 
 
 def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, name: str,
-                         figures_dir: str | Path, base_generations: int,
+                         figures_dir: str | Path,
                          references: dict[str, tuple[float, str]] | None = None,
                          title: str = "Ten times the budget: the long-budget pilots"
                          ) -> plt.Figure | None:
@@ -549,10 +549,12 @@ def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, n
     one run per task × condition): its population mean fitness (thick: rolling mean over
     1/25 of the run, faint: raw) beside the mean over seeds of the same condition's runs
     at the base budget (`base`, same columns; grey, dashed), with a dotted vertical line
-    where the base budget ends (`base_generations`) and the task's floor line."""
+    where that condition's base budget ends (its runs' last generation: tasks have budgets
+    of their own) and the task's floor line."""
     if _nothing_to_plot(pilots):
         return None
-    panels = list(pilots.groupby(["task", "condition"], sort=False).groups)
+    panels = sorted(pilots.groupby(["task", "condition"], sort=False).groups,
+                    key=lambda panel: (panel[0] != "foraging", panel))
     width = 4.6 * len(panels) + 0.6
     fig, axes = plt.subplots(1, len(panels), squeeze=False, figsize=(width, 4.0),
                              layout="constrained")
@@ -571,7 +573,7 @@ def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, n
             ax.plot(ref.generation, ref["mean"], color="#555555", lw=1.6, ls="--",
                     label=f"{scale} runs, mean over {theirs.seed.nunique()} seeds")
             summaries.append(ref)
-        ax.axvline(base_generations, color="#555555", ls=":", lw=1.0)
+            ax.axvline(int(theirs.generation.max()), color="#555555", ls=":", lw=1.0)
         if references and task in references:
             _reference_line(ax, *references[task])
         ax.set_title(f"{TASK_TITLES.get(task, task)}: {s['label']}")
@@ -579,6 +581,6 @@ def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, n
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     axes[0, 0].set_ylabel("population mean fitness")
     _suptitle(fig, title, f"{_scale_note(scale)}; dotted vertical line: the end of the "
-              f"{scale} budget ({base_generations} generations)", width)
+              f"task's {scale} budget", width)
     save(fig, pd.concat(summaries, ignore_index=True), name, figures_dir)
     return fig
