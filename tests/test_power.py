@@ -151,3 +151,21 @@ def test_the_curve_summary_shows_runs_serving_two_figures_once(tmp_path):
     assert summary[summary.condition == "sa_lndp"].iloc[0].also == []
     only = power.curve_summary(tmp_path, figures=["structural_plasticity"])
     assert list(only.condition) == ["sp_mu0.5_sigma0.1"] and only.iloc[0].also == []
+
+
+def test_the_answer_says_what_the_long_budget_pilots_decided():
+    """All pilots finished and none moved: the answer says no long-budget section is
+    registered; one that moved, or pilots still running, are said as such instead."""
+    from lndp.study.tables import answer
+
+    none_moved = answer([], "1 %", pilots=(3, 3),
+                        pilot_decisions={"1b": "no long runs", "2a": "no long runs"})
+    assert "none moved (1b, 2a: no long runs), so no long-budget section is registered" \
+        in none_moved
+    moved = answer([], "1 %", pilots=(3, 3),
+                   pilot_decisions={"1b": "no long runs", "2a": "long runs"})
+    assert "2a's pilot moved: its claim gets long runs" in moved
+    assert "no long-budget section is registered" not in moved
+    running = answer([], "1 %", pilots=(2, 3), pilot_decisions={"1b": "no long runs"})
+    assert "have 2 of their 3 runs finished; 1b's pilot did not move" in running
+    assert "no long-budget section is registered" not in running
