@@ -218,3 +218,23 @@ def test_a_network_whose_synapses_all_have_zero_weight_is_still_drawn(tmp_path):
     gif = animation.development_gif(life, "zero", tmp_path, max_frames=4)
     with Image.open(gif) as im:
         assert im.n_frames >= 2
+
+
+def test_each_long_budget_panel_marks_its_own_tasks_base_budget(tmp_path):
+    """The dotted line where the base budget ends sits at each condition's own base runs'
+    last generation (Foraging 500, CartPole 300), not at one budget for every panel."""
+    def log(task, condition, generations, seed):
+        return pd.DataFrame({"task": task, "condition": condition, "seed": seed,
+                             "generation": range(1, generations + 1),
+                             "fitness_mean": [float(g) for g in range(generations)]})
+
+    pilots = pd.concat([log("foraging", "lndp", 2000, 200), log("cartpole", "sa_lndp", 900, 200)])
+    base = pd.concat([log("foraging", "lndp", 500, 0), log("cartpole", "sa_lndp", 300, 0)])
+    fig = plots.longer_budget_curves(pilots, base, "cpu", "pilots", tmp_path)
+    budget_lines = {}
+    for ax in fig.axes:
+        vertical = [line.get_xdata()[0] for line in ax.get_lines()
+                    if len(set(line.get_xdata())) == 1 and line.get_linestyle() == ":"]
+        budget_lines[ax.get_title().split(":")[0]] = vertical
+    plt.close(fig)
+    assert budget_lines == {"Foraging": [500], "CartPole": [300]}
