@@ -166,19 +166,20 @@ def answer(judged: list[Judgement], share: str, fidelity: list[Fidelity] | None 
                + (" so far" if done < planned else "") if ran else
                ", too few to compare yet") + " (the fidelity table of the results page).")
     decisions = pilot_decisions or {}
-    none_moved = (pilots and pilots[0] == pilots[1] and decisions
-                  and not any(d == "long runs" for d in decisions.values()))
-    pilot_text = (
-        f"; all {pilots[1]} long-budget pilots (Foraging at ten times this budget, CartPole "
-        f"with SA at the paper's 2,000 generations) have finished and none moved "
-        f"({', '.join(decisions)}: no long runs), so no long-budget section is registered "
-        f"and their curves (the results page's long-budget section) are the result" if none_moved else
-        (f"; long-budget pilots (Foraging at ten times this budget, CartPole with SA at "
-         f"the paper's 2,000 generations) have {pilots[0]} of their {pilots[1]} runs finished"
-         if pilots else "")
-        + "".join(f"; {claim}'s pilot " + ("moved: its claim gets long runs"
-                                            if d == "long runs" else f"did not move ({d})")
-                  for claim, d in decisions.items()))
+    pilot_runs = ("long-budget pilots (Foraging at ten times this budget, CartPole with SA "
+                  "at the paper's 2,000 generations)")
+    if pilots and pilots[0] == pilots[1] and decisions and "long runs" not in decisions.values():
+        pilot_text = (f"; all {pilots[1]} {pilot_runs} have finished and none moved "
+                      f"({', '.join(decisions)}: no long runs), so no long-budget section is "
+                      "registered and their curves (the results page's long-budget section) "
+                      "are the result")
+    else:
+        pilot_text = (f"; {pilot_runs} have {pilots[0]} of their {pilots[1]} runs finished"
+                      if pilots else "")
+        pilot_text += "".join(f"; {claim}'s pilot " + ("moved: its claim gets long runs"
+                                                        if d == "long runs" else
+                                                        f"did not move ({d})")
+                              for claim, d in decisions.items())
     sentences.append(
         "Deciding the rest takes longer training more than more seeds: the table of what "
         "would decide each open claim says which need seeds and which need generations"
