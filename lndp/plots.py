@@ -553,8 +553,9 @@ def longer_budget_curves(pilots: pd.DataFrame, base: pd.DataFrame, scale: str, n
     of their own) and the task's floor line."""
     if _nothing_to_plot(pilots):
         return None
+    tasks = list(dict.fromkeys(pilots["task"]))  # a task's panels side by side
     panels = sorted(pilots.groupby(["task", "condition"], sort=False).groups,
-                    key=lambda panel: (panel[0] != "foraging", panel))
+                    key=lambda panel: (tasks.index(panel[0]), panel[1]))
     width = 4.6 * len(panels) + 0.6
     fig, axes = plt.subplots(1, len(panels), squeeze=False, figsize=(width, 4.0),
                              layout="constrained")
